@@ -1,0 +1,378 @@
+//! Dates at the grain the text gives them (`October 15, 1992`, `15 октября 1992 года`,
+//! `25.12.2003`, `2003-12-25`, `October 1992`, `in 2003`, `2003 году`, `last year`) and
+//! the part-year periods a figure can cover (`January-September 2021`, `first half of
+//! 2019`, `H1 2019`, `Q3 2020`, `за 9 месяцев 2023 года`).
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use super::{DateMention, PartialDate, Period};
+
+const EN_MONTH: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
+const RU_MONTH: &str = r"январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]";
+const RU_YEAR_WORD: &str = r"(?:\s*(?:года|году|год|гг?\.?))?";
+
+static DAY_RES: LazyLock<Vec<(Regex, [&'static str; 3])>> = LazyLock::new(|| {
+    let r = |s: String| Regex::new(&s).expect("date regex");
+    vec![
+        (
+            r(format!(r"(?i:\b(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b)")),
+            ["d", "m", "y"],
+        ),
+        (
+            r(format!(r"(?i:\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})\b)")),
+            ["d", "m", "y"],
+        ),
+        (
+            r(format!(r"(?i:\b(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")),
+            ["d", "m", "y"],
+        ),
+        (r(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b".to_string()), ["d", "m", "y"]),
+        (r(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()), ["d", "m", "y"]),
+    ]
+});
+
+static MONTH_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    vec![
+        Regex::new(&format!(r"(?i:\b(?P<m>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)")).expect("month regex"),
+        Regex::new(&format!(r"(?i:\b(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")).expect("ru month regex"),
+    ]
+});
+
+static YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?P<y>1[89]\d\d|20\d\d)\b").expect("year regex"));
+
+static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?P<en>last|this|next|previous|current|the following|the previous)\s+year\b|(?P<ru>в\s+(?:прошлом|прошедшем|этом|текущем|следующем|будущем|минувшем)\s+году)")
+        .expect("relative year regex")
+});
+
+static PERIOD_RES: LazyLock<Vec<(Regex, PeriodKind)>> = LazyLock::new(|| {
+    let r = |s: String| Regex::new(&s).expect("period regex");
+    vec![
+        (r(format!(r"(?i:\b(?P<m1>{EN_MONTH})\.?\s*(?:-|–|—|to|through|till|until)\s*(?P<m2>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)")), PeriodKind::MonthRange),
+        (r(format!(r"(?i:\b(?P<m1>{RU_MONTH})\s*(?:-|–|—)\s*(?P<m2>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::MonthRange),
+        (r(r"(?i:\b(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year\s+)?(?P<y>\d{4})\b)".into()), PeriodKind::Half),
+        (r(r"\bH(?P<h>[12])\s*(?P<y>\d{4})\b".into()), PeriodKind::Half),
+        (r(format!(r"(?i:\b(?P<h>перв\w*|втор\w*|1-?м|2-?м|I|II)\s+полугоди\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Half),
+        (r(r"(?i:\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>\d{4})\b)".into()), PeriodKind::Quarter),
+        (r(r"\bQ(?P<q>[1-4])\s*(?P<y>\d{4})\b".into()), PeriodKind::Quarter),
+        (r(format!(r"(?i:\b(?P<q>перв\w*|втор\w*|трет\w*|четверт\w*|I|II|III|IV)\s+квартал\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Quarter),
+        (r(r"(?i:\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\s+of\s+(?P<y>\d{4})\b)".into()), PeriodKind::Months),
+        (r(format!(r"(?i:\b(?P<n>\d{{1,2}})\s+(?:месяц\w*|мес\.)\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Months),
+    ]
+});
+
+#[derive(Clone, Copy)]
+enum PeriodKind {
+    MonthRange,
+    Half,
+    Quarter,
+    Months,
+}
+
+/// Month number from an English or Russian month name (any case, any Russian ending).
+pub fn month_number(name: &str) -> Option<u32> {
+    let l = name.to_lowercase();
+    const EN: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const RU: [&str; 12] = ["янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+    if let Some(i) = EN.iter().position(|p| l.starts_with(p)) {
+        return Some(i as u32 + 1);
+    }
+    RU.iter().position(|p| l.starts_with(p)).map(|i| i as u32 + 1)
+}
+
+fn plausible_year(y: i32) -> bool {
+    (1800..=2100).contains(&y)
+}
+
+fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {
+    taken.iter().any(|&(a, b)| s < b && a < e)
+}
+
+/// "may" is a month only when capitalised: "trade may reach 2 billion" is not May.
+fn is_lowercase_may(text: &str, start: usize) -> bool {
+    text[start..].starts_with("may")
+}
+
+/// Finds part-year periods.
+pub fn find_periods(text: &str) -> Vec<Period> {
+    let mut out: Vec<Period> = Vec::new();
+    for (re, kind) in PERIOD_RES.iter() {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            let Some(year) = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok()) else {
+                continue;
+            };
+            if !plausible_year(year) || out.iter().any(|p| m.start() < p.end && p.start < m.end()) {
+                continue;
+            }
+            let months = match kind {
+                PeriodKind::MonthRange => {
+                    let a = caps.name("m1").and_then(|x| month_number(x.as_str()));
+                    let b = caps.name("m2").and_then(|x| month_number(x.as_str()));
+                    match (a, b) {
+                        (Some(a), Some(b)) if a < b => (a, b),
+                        _ => continue,
+                    }
+                }
+                PeriodKind::Half => {
+                    let h = caps.name("h").map_or("", |x| x.as_str()).to_lowercase();
+                    let second = h.starts_with("second") || h.starts_with("2") || h.starts_with("втор") || h == "ii";
+                    if second { (7, 12) } else { (1, 6) }
+                }
+                PeriodKind::Quarter => {
+                    let q = caps.name("q").map_or("", |x| x.as_str()).to_lowercase();
+                    let n = match q.as_str() {
+                        "1" | "first" | "1st" | "i" => 1,
+                        "2" | "second" | "2nd" | "ii" => 2,
+                        "3" | "third" | "3rd" | "iii" => 3,
+                        "4" | "fourth" | "4th" | "iv" => 4,
+                        s if s.starts_with("перв") => 1,
+                        s if s.starts_with("втор") => 2,
+                        s if s.starts_with("трет") => 3,
+                        s if s.starts_with("четв") => 4,
+                        _ => continue,
+                    };
+                    (n * 3 - 2, n * 3)
+                }
+                PeriodKind::Months => {
+                    let raw = caps.name("n").map_or("", |x| x.as_str()).to_lowercase();
+                    let n = raw.parse::<u32>().ok().or_else(|| {
+                        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"]
+                            .iter()
+                            .position(|w| *w == raw)
+                            .map(|i| i as u32 + 2)
+                    });
+                    match n {
+                        Some(n) if (1..12).contains(&n) => (1, n),
+                        _ => continue,
+                    }
+                }
+            };
+            out.push(Period {
+                year,
+                from_month: months.0,
+                to_month: months.1,
+                text: m.as_str().to_string(),
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+    }
+    out.sort_by_key(|p| p.start);
+    out
+}
+
+/// Finds dates. `published` resolves relative years ("last year"); without it they are
+/// skipped. Spans inside `exclude` (periods already found) are not reported again.
+pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]) -> Vec<DateMention> {
+    let mut taken: Vec<(usize, usize)> = exclude.to_vec();
+    let mut out = Vec::new();
+    for (re, _) in DAY_RES.iter() {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            if overlaps(&taken, m.start(), m.end()) {
+                continue;
+            }
+            let mon = caps.name("m").map_or("", |x| x.as_str());
+            if caps.name("m").is_some_and(|x| is_lowercase_may(text, x.start())) {
+                continue;
+            }
+            let month = mon.parse::<u32>().ok().or_else(|| month_number(mon));
+            let day = caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok());
+            let year = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok());
+            let (Some(month), Some(day), Some(year)) = (month, day, year) else { continue };
+            if !plausible_year(year) || NaiveDate::from_ymd_opt(year, month, day).is_none() {
+                continue;
+            }
+            taken.push((m.start(), m.end()));
+            out.push(DateMention {
+                date: PartialDate { year, month: Some(month), day: Some(day) },
+                text: m.as_str().trim_end().to_string(),
+                start: m.start(),
+                end: m.start() + m.as_str().trim_end().len(),
+                relative: false,
+            });
+        }
+    }
+    for re in MONTH_RES.iter() {
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            if overlaps(&taken, m.start(), m.end()) {
+                continue;
+            }
+            if caps.name("m").is_some_and(|x| is_lowercase_may(text, x.start())) {
+                continue;
+            }
+            let month = caps.name("m").and_then(|x| month_number(x.as_str()));
+            let year = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok());
+            let (Some(month), Some(year)) = (month, year) else { continue };
+            if !plausible_year(year) {
+                continue;
+            }
+            taken.push((m.start(), m.end()));
+            out.push(DateMention {
+                date: PartialDate { year, month: Some(month), day: None },
+                text: m.as_str().trim_end().to_string(),
+                start: m.start(),
+                end: m.start() + m.as_str().trim_end().len(),
+                relative: false,
+            });
+        }
+    }
+    find_years(text, &mut taken, &mut out);
+    if let Some(pub_date) = published {
+        for caps in RELATIVE_RE.captures_iter(text) {
+            let Some(m) = caps.get(0) else { continue };
+            if overlaps(&taken, m.start(), m.end()) {
+                continue;
+            }
+            let l = m.as_str().to_lowercase();
+            let delta = if l.contains("last") || l.contains("previous") || l.contains("прошл") || l.contains("прошедш") || l.contains("минувш") {
+                -1
+            } else if l.contains("next") || l.contains("following") || l.contains("следующ") || l.contains("будущ") {
+                1
+            } else {
+                0
+            };
+            out.push(DateMention {
+                date: PartialDate { year: pub_date.year() + delta, month: None, day: None },
+                text: m.as_str().to_string(),
+                start: m.start(),
+                end: m.end(),
+                relative: true,
+            });
+        }
+    }
+    out.sort_by_key(|d| d.start);
+    out
+}
+
+/// Bare years count as dates only where the text uses them as a time: after a preposition
+/// ("in 2003", "since 2000", "в 2003"), before a Russian year word ("2003 году"), or in a
+/// list with such a year. A span of years ("2023-2024 season") is not a date.
+fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMention>) {
+    const BEFORE: &[&str] = &[
+        "in", "since", "by", "from", "to", "until", "till", "through", "during", "year", "of",
+        "between", "for", "early", "late", "mid", "before", "after", "around", "as", "в", "с",
+        "со", "по", "до", "к", "от", "на", "за", "начале", "конце", "середине", "после", "года",
+    ];
+    let mut accepted_prev: Option<usize> = None;
+    for caps in YEAR_RE.captures_iter(text) {
+        let Some(m) = caps.get(0) else { continue };
+        if overlaps(taken, m.start(), m.end()) {
+            continue;
+        }
+        let before = &text[..m.start()];
+        let after = &text[m.end()..];
+        // Part of a span, a number, an amount, a code or a measurement.
+        if after.starts_with(['-', '–', '—', '/', '.', ',', '%']) && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            || before.ends_with(['-', '–', '—', '/', '$', '№', '#', '+', '.', ','])
+                && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+            || before.ends_with(['$', '€', '£', '№', '#'])
+        {
+            continue;
+        }
+        let Ok(year) = m.as_str().parse::<i32>() else { continue };
+        let prev_word: String = before
+            .trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<String>()
+            .to_lowercase();
+        let after_trim = after.trim_start();
+        let next_is_ru_year = ["года", "году", "год", "г.", "г ", "гг"]
+            .iter()
+            .any(|w| after_trim.to_lowercase().starts_with(w))
+            || after_trim == "г";
+        let gap = before.len() - before.trim_end().len();
+        let prev_ok = BEFORE.contains(&prev_word.as_str()) && gap <= 2;
+        // "in 2000, 2001 and 2002": a year right after an accepted one and a list joiner.
+        let in_list = accepted_prev.is_some_and(|p| {
+            let between = text[p..m.start()].trim().to_lowercase();
+            matches!(between.as_str(), "," | "and" | "or" | ", and" | "и" | "или" | ", и" | "-" | "–")
+        });
+        let starts_sentence = {
+            let t = before.trim_end();
+            t.is_empty() || t.ends_with(['.', '!', '?', ':', '\n', '(']) && after_trim.starts_with([',', ' ', ':'])
+        };
+        let followed_by_unit = {
+            let w: String = after_trim.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+            matches!(w.as_str(), "km" | "kg" | "m" | "people" | "tons" | "tonnes" | "units" | "persons" | "человек" | "тонн" | "км" | "s")
+        };
+        if (prev_ok || next_is_ru_year || in_list || starts_sentence) && !followed_by_unit {
+            let mut end = m.end();
+            if next_is_ru_year {
+                let ws = after.len() - after_trim.len();
+                let word_len: usize = after_trim
+                    .char_indices()
+                    .find(|(_, c)| !(c.is_alphabetic() || *c == '.'))
+                    .map_or(after_trim.len(), |(i, _)| i);
+                end = m.end() + ws + word_len;
+            }
+            taken.push((m.start(), end));
+            accepted_prev = Some(end);
+            out.push(DateMention {
+                date: PartialDate { year, month: None, day: None },
+                text: text[m.start()..end].to_string(),
+                start: m.start(),
+                end,
+                relative: false,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(s: &str) -> Vec<String> {
+        find(s, NaiveDate::from_ymd_opt(2024, 4, 17), &[])
+            .into_iter()
+            .map(|d| d.date.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn grains() {
+        assert_eq!(dates("established on October 15, 1992."), vec!["1992-10-15"]);
+        assert_eq!(dates("signed on 8 April 1997"), vec!["1997-04-08"]);
+        assert_eq!(dates("15 октября 1992 года"), vec!["1992-10-15"]);
+        assert_eq!(dates("25.12.2003 and 2003-12-25"), vec!["2003-12-25", "2003-12-25"]);
+        assert_eq!(dates("in October 1992"), vec!["1992-10"]);
+        assert_eq!(dates("в октябре 1992 года"), vec!["1992-10"]);
+        assert_eq!(dates("in 2003"), vec!["2003"]);
+        assert_eq!(dates("в 2003 году"), vec!["2003"]);
+        assert_eq!(dates("last year trade grew"), vec!["2023"]);
+        assert_eq!(dates("в прошлом году"), vec!["2023"]);
+    }
+
+    #[test]
+    fn not_dates() {
+        assert!(dates("the 2023-2024 season").is_empty());
+        assert!(dates("Route 66 is 2003 km long").is_empty());
+        assert!(dates("call +7 727 2003 1992").is_empty());
+        assert!(dates("trade may reach 2000 units").is_empty());
+    }
+
+    #[test]
+    fn year_lists() {
+        assert_eq!(dates("$90.8 million in 2000, $120.8 million in 2001"), vec!["2000", "2001"]);
+        assert_eq!(dates("in 2000, 2001 and 2002"), vec!["2000", "2001", "2002"]);
+    }
+
+    #[test]
+    fn periods() {
+        let p = find_periods("in January-September 2021 and the first half of 2019, H2 2020, за январь–март 2022 года, за 9 месяцев 2023 года");
+        let got: Vec<(i32, u32, u32)> = p.iter().map(|p| (p.year, p.from_month, p.to_month)).collect();
+        assert_eq!(got, vec![(2021, 1, 9), (2019, 1, 6), (2020, 7, 12), (2022, 1, 3), (2023, 1, 9)]);
+    }
+}

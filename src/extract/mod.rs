@@ -1,0 +1,193 @@
+//! Extraction: money, dates, percentages and part-year periods found in text, and the
+//! facts built from them (a figure with its year, measure and parties; a date with its
+//! event). Pure functions over strings: no IO, no index, no Telegram.
+
+pub mod dates;
+pub mod facts;
+pub mod money;
+pub mod number;
+pub mod percent;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize, Serializer};
+
+pub use facts::{extract_facts, DateFact, Fact, FactContext, Measure, Modality, MoneyFact, Scope};
+
+/// A money amount as written, normalised to currency units and an ISO 4217 code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: f64,
+    /// `None` when the text gives no currency and none could be taken from context.
+    pub currency: Option<String>,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// The currency was taken from a neighbouring figure, not written with this one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inferred_currency: bool,
+}
+
+/// A calendar date at the grain the text gives: a year, a month or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i32,
+    pub month: Option<u32>,
+    pub day: Option<u32>,
+}
+
+/// How precise a [`PartialDate`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Grain {
+    Year,
+    Month,
+    Day,
+}
+
+impl PartialDate {
+    pub fn grain(&self) -> Grain {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => Grain::Day,
+            (Some(_), None) => Grain::Month,
+            _ => Grain::Year,
+        }
+    }
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next().map(|m| m.parse().ok()).unwrap_or(None);
+        let day = parts.next().map(|d| d.parse().ok()).unwrap_or(None);
+        Some(PartialDate { year, month, day })
+    }
+
+    pub fn to_naive(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.year, self.month?, self.day?)
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => write!(f, "{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => write!(f, "{:04}-{:02}", self.year, m),
+            _ => write!(f, "{:04}", self.year),
+        }
+    }
+}
+
+impl Serialize for PartialDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for PartialDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PartialDate::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("bad date {s}")))
+    }
+}
+
+/// A date found in text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMention {
+    pub date: PartialDate,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// Resolved from "last year" and the like.
+    pub relative: bool,
+}
+
+/// A percentage found in text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Percent {
+    pub value: f64,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A part of a year that a figure covers: months `from_month..=to_month` of `year`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    pub year: i32,
+    pub from_month: u32,
+    pub to_month: u32,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Period {
+    /// "January–September 2021".
+    pub fn label(&self) -> String {
+        const M: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December",
+        ];
+        let name = |m: u32| M.get((m as usize).wrapping_sub(1)).copied().unwrap_or("?");
+        if self.from_month == self.to_month {
+            format!("{} {}", name(self.from_month), self.year)
+        } else {
+            format!("{}–{} {}", name(self.from_month), name(self.to_month), self.year)
+        }
+    }
+}
+
+/// Everything found in a text, in order of position.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mention {
+    Money(Money),
+    Date(DateMention),
+    Percent(Percent),
+    Period(Period),
+}
+
+impl Mention {
+    pub fn start(&self) -> usize {
+        match self {
+            Mention::Money(m) => m.start,
+            Mention::Date(d) => d.start,
+            Mention::Percent(p) => p.start,
+            Mention::Period(p) => p.start,
+        }
+    }
+
+    /// The JSON line `factbot extract` prints.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Mention::Money(m) => json!({"type": "money", "amount": m.amount, "currency": m.currency,
+                "text": m.text, "start": m.start, "end": m.end}),
+            Mention::Date(d) => json!({"type": "date", "date": d.date, "grain": d.date.grain(),
+                "text": d.text, "start": d.start, "end": d.end}),
+            Mention::Percent(p) => json!({"type": "percent", "value": p.value, "text": p.text,
+                "start": p.start, "end": p.end}),
+            Mention::Period(p) => json!({"type": "period", "year": p.year, "months": [p.from_month, p.to_month],
+                "label": p.label(), "text": p.text, "start": p.start, "end": p.end}),
+        }
+    }
+}
+
+/// All mentions in `text`. `published` resolves relative years.
+pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
+    let money = money::find(text);
+    let periods = dates::find_periods(text);
+    let mut exclude: Vec<(usize, usize)> = periods.iter().map(|p| (p.start, p.end)).collect();
+    // A number inside an amount ("$2003 million") is not a year.
+    exclude.extend(money.iter().map(|m| (m.start, m.end)));
+    let dates = dates::find(text, published, &exclude);
+    let percents = percent::find(text);
+    let mut out: Vec<Mention> = Vec::new();
+    out.extend(money.into_iter().map(Mention::Money));
+    out.extend(periods.into_iter().map(Mention::Period));
+    out.extend(dates.into_iter().map(Mention::Date));
+    out.extend(percents.into_iter().map(Mention::Percent));
+    out.sort_by_key(Mention::start);
+    out
+}

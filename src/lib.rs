@@ -1,0 +1,10 @@
+//! factbot: answers questions from a folder of documents with the best passages, and gives
+//! structured answers (figures, dates) to trade and date questions.
+//!
+//! The library knows nothing of Telegram; the CLI and the bot are thin adapters over
+//! [`engine::Engine`]. See ARCHITECTURE.md for the pipeline and its invariants.
+
+pub mod aliases;
+pub mod corpus;
+pub mod extract;
+pub mod text;

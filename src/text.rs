@@ -1,0 +1,360 @@
+//! Text analysis shared by indexing, search, extraction and question understanding:
+//! the tokenizer/stemmer pipeline, sentence boundaries, stop words and edit distance.
+//!
+//! One analyzer serves English and Russian text alike: each token is stemmed by the
+//! stemmer of its own script (Cyrillic with the Russian Snowball stemmer, everything
+//! else with the English one), so a corpus that mixes both languages needs no
+//! per-document language field and a question matches passages in either language.
+
+use std::borrow::Cow;
+use std::mem;
+
+use tantivy::tokenizer::{
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
+};
+
+/// The name the analyzer is registered under in every tantivy index this crate opens.
+pub const ANALYZER_NAME: &str = "factbot_text";
+
+/// Builds the analyzer: split on non-alphanumerics, drop absurdly long tokens,
+/// lowercase, fold `ё` to `е`, then stem by script.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(ScriptStemmer)
+        .build()
+}
+
+/// One analyzed token: its stemmed term and the byte range of the original word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub term: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Runs the analyzer over `text`, returning stemmed terms with their byte ranges.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Term> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        out.push(Term {
+            term: t.text.clone(),
+            start: t.offset_from,
+            end: t.offset_to,
+        });
+    }
+    out
+}
+
+/// Stems one lowercase word the way the analyzer would.
+pub fn stem_word(word: &str) -> String {
+    let folded = word.to_lowercase().replace('ё', "е");
+    let mut stem = stemmer_for(&folded).stem(&folded).into_owned();
+    fix_russian_an(&mut stem);
+    stem
+}
+
+/// The Russian Snowball stemmer reads a final "-ан"/"-ян" as a verb ending and drops the
+/// "н" ("Кыргызстан" → "кыргызста") but keeps it before a case ending ("Кыргызстаном" →
+/// "кыргызстан"). Dropping it always makes every form of such nouns stem alike.
+fn fix_russian_an(stem: &mut String) {
+    if stem.ends_with("ан") || stem.ends_with("ян") {
+        stem.pop();
+    }
+}
+
+fn stemmer_for(word: &str) -> &'static frostem::Stemmer {
+    use std::sync::OnceLock;
+    static EN: OnceLock<frostem::Stemmer> = OnceLock::new();
+    static RU: OnceLock<frostem::Stemmer> = OnceLock::new();
+    if is_cyrillic(word) {
+        RU.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::Russian))
+    } else {
+        EN.get_or_init(|| frostem::Stemmer::new(frostem::Algorithm::English))
+    }
+}
+
+/// True when the word's letters are mostly Cyrillic.
+pub fn is_cyrillic(word: &str) -> bool {
+    let (mut cyr, mut other) = (0usize, 0usize);
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyr += 1;
+        } else {
+            other += 1;
+        }
+    }
+    cyr > other
+}
+
+/// Token filter that stems each token with the stemmer of its script.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ScriptStemmer;
+
+impl TokenFilter for ScriptStemmer {
+    type Tokenizer<T: Tokenizer> = ScriptStemmerFilter<T>;
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ScriptStemmerFilter<T> {
+        ScriptStemmerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct ScriptStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
+    type TokenStream<'a> = ScriptStemmerStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ScriptStemmerStream {
+            tail: self.inner.token_stream(text),
+            buffer: String::new(),
+        }
+    }
+}
+
+pub struct ScriptStemmerStream<T> {
+    tail: T,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if token.text.contains('ё') {
+            token.text = token.text.replace('ё', "е");
+        }
+        match stemmer_for(&token.text).stem(&token.text) {
+            Cow::Owned(stemmed) => token.text = stemmed,
+            Cow::Borrowed(stemmed) => {
+                self.buffer.clear();
+                self.buffer.push_str(stemmed);
+                mem::swap(&mut token.text, &mut self.buffer);
+            }
+        }
+        fix_russian_an(&mut token.text);
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Words that carry no meaning for retrieval in a question (checked on the lowercase,
+/// unstemmed word). English and Russian question words, articles, auxiliaries.
+pub fn is_stop_word(word: &str) -> bool {
+    const STOP: &[&str] = &[
+        // English
+        "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with",
+        "about", "as", "into", "is", "are", "was", "were", "be", "been", "being", "do", "does",
+        "did", "has", "have", "had", "what", "which", "who", "whom", "whose", "when", "where",
+        "why", "how", "many", "much", "that", "this", "these", "those", "it", "its", "their",
+        "there", "they", "them", "he", "she", "his", "her", "i", "me", "my", "we", "our", "you",
+        "your", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
+        "tell", "please", "know", "say", "said", "any", "some", "between", "s", "than", "then",
+        "so", "if", "not", "no", "yes", "all", "also", "ever", "get", "got", "give", "show",
+        "find", "list", "whats", "hi", "hello", "hey",
+        // Russian
+        "и", "в", "во", "на", "с", "со", "по", "о", "об", "от", "до", "за", "из", "к", "у", "не",
+        "ни", "а", "но", "или", "что", "чем", "как", "какой", "какая", "какое", "какие", "каков",
+        "какова", "каково", "каковы", "когда", "где", "кто", "сколько", "ли", "же", "бы", "был",
+        "была", "было", "были", "быть", "есть", "это", "этот", "эта", "эти", "тот", "та", "те",
+        "его", "ее", "их", "между", "для", "при", "про", "под", "над", "году", "года", "год",
+        "скажи", "расскажи", "пожалуйста", "каком", "какой", "какого",
+    ];
+    STOP.contains(&word)
+}
+
+/// Byte ranges of the sentences of `text` (trimmed of surrounding white space).
+///
+/// A sentence ends at `.`, `!`, `?` or `…` followed by white space and a capital letter,
+/// digit or opening quote, or at a line break. Dots inside numbers (`2.418`), single
+/// capital initials (`U.S.`) and common abbreviations (`Mr.`, `г.`, `т.е.`) do not end one.
+pub fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let is_break = c == '\n';
+        let is_end = matches!(c, '.' | '!' | '?' | '…');
+        if is_break || (is_end && ends_sentence(text, &chars, i)) {
+            let mut end = pos + c.len_utf8();
+            // Keep closing quotes and brackets with the sentence they close.
+            while let Some(&(p, q)) = chars.get(i + 1) {
+                if matches!(q, '"' | '\'' | '»' | '”' | ')' | '’') && !is_break {
+                    end = p + q.len_utf8();
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            push_trimmed(text, start, end, &mut out);
+            start = end;
+        }
+        i += 1;
+    }
+    push_trimmed(text, start, text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push((start + lead, end - trail));
+    }
+}
+
+fn ends_sentence(text: &str, chars: &[(usize, char)], i: usize) -> bool {
+    let (pos, c) = chars[i];
+    // Next must be white space (or the end), then something that can start a sentence.
+    let next = chars.get(i + 1).map(|&(_, n)| n);
+    match next {
+        None => return true,
+        Some(n) if !n.is_whitespace() => return false,
+        _ => {}
+    }
+    let mut j = i + 1;
+    while j < chars.len() && chars[j].1.is_whitespace() {
+        j += 1;
+    }
+    let Some(&(_, first)) = chars.get(j) else {
+        return true;
+    };
+    let starts = first.is_uppercase()
+        || first.is_ascii_digit()
+        || matches!(first, '"' | '«' | '“' | '(' | '—' | '-' | '\'');
+    if !starts {
+        return false;
+    }
+    if c != '.' {
+        return true;
+    }
+    // The word before the dot: an initial or a known abbreviation does not end a sentence.
+    let before = &text[..pos];
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|ch| ch.is_alphanumeric() || *ch == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let lower = word.to_lowercase();
+    const ABBREV: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "e.g", "i.e", "no", "jan", "feb",
+        "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd",
+        "co", "corp", "gen", "gov", "sen", "rep", "г", "гг", "т.е", "т.д", "т.п", "т.к", "др",
+        "им", "ул", "тыс", "млн", "млрд", "трлн", "долл", "руб", "см", "рис", "стр", "пр",
+    ];
+    if ABBREV.contains(&lower.as_str()) {
+        // "млн." and "г." end sentences too when the next word is capitalised and the
+        // abbreviation closes a figure; prefer not splitting, which is the safer error.
+        return false;
+    }
+    // A single capital letter (an initial, or "U.S.") is not a sentence end.
+    let letters: Vec<char> = word.chars().filter(|ch| *ch != '.').collect();
+    if letters.len() == 1 && letters[0].is_uppercase() {
+        return false;
+    }
+    true
+}
+
+/// Damerau–Levenshtein (optimal string alignment) distance on characters,
+/// giving up early once it exceeds `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[n]
+}
+
+/// How many edits a typed word of this length may carry and still count as a match.
+pub fn typo_budget(word: &str) -> usize {
+    match word.chars().count() {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_english_and_russian_by_script() {
+        let mut a = analyzer();
+        let t: Vec<String> = terms(&mut a, "Treaties signed Товарооборота Кыргызстаном")
+            .into_iter()
+            .map(|t| t.term)
+            .collect();
+        assert_eq!(t[0], "treati");
+        assert_eq!(t[1], "sign");
+        assert_eq!(t[2], stem_word("товарооборот"));
+        assert_eq!(t[3], stem_word("Кыргызстан"));
+        assert_eq!(stem_word("Кыргызстана"), stem_word("Кыргызстаном"));
+    }
+
+    #[test]
+    fn sentences_keep_decimals_and_initials() {
+        let text = "Trade was $2.418 billion in the U.S. market. It grew. Next one";
+        let s: Vec<&str> = sentences(text).iter().map(|&(a, b)| &text[a..b]).collect();
+        assert_eq!(
+            s,
+            vec!["Trade was $2.418 billion in the U.S. market.", "It grew.", "Next one"]
+        );
+    }
+
+    #[test]
+    fn sentences_do_not_split_lowercase_continuations() {
+        let text = "The treaty was signed on 8 Apr. 1997 by both. В 2003 г. подписан договор.";
+        let s = sentences(text);
+        assert_eq!(s.len(), 2, "{s:?}");
+    }
+
+    #[test]
+    fn edit_distance_counts_transpositions_once() {
+        assert_eq!(edit_distance("turnovr", "turnover", 2), 1);
+        assert_eq!(edit_distance("kirgizstan", "kyrgyzstan", 2), 2);
+        assert_eq!(edit_distance("tarde", "trade", 2), 1);
+        assert!(edit_distance("treaty", "kazakhstan", 2) > 2);
+    }
+}
