@@ -197,7 +197,12 @@ impl Aliases {
 
     /// Entities named in `text`. `terms` are the analyzer's terms of `text`. Codes match
     /// only in upper case unless `any_case_codes` (questions typed in lowercase).
-    pub fn find(&self, text: &str, terms: &[text::Term], any_case_codes: bool) -> Vec<EntityMention> {
+    pub fn find(
+        &self,
+        text: &str,
+        terms: &[text::Term],
+        any_case_codes: bool,
+    ) -> Vec<EntityMention> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < terms.len() {
@@ -290,7 +295,10 @@ impl Aliases {
         if a == b {
             return true;
         }
-        if let (Some(x), Some(y)) = (self.names.get(&vec![a.to_string()]), self.names.get(&vec![b.to_string()])) {
+        if let (Some(x), Some(y)) = (
+            self.names.get(&vec![a.to_string()]),
+            self.names.get(&vec![b.to_string()]),
+        ) {
             if x == y {
                 return true;
             }
@@ -335,17 +343,27 @@ mod tests {
             vec!["Kyrgyzstan", "Kazakhstan"]
         );
         assert_eq!(
-            find_names(&a, "товарооборот Казахстана с Кыргызстаном и Киргизией", false),
+            find_names(
+                &a,
+                "товарооборот Казахстана с Кыргызстаном и Киргизией",
+                false
+            ),
             vec!["Kazakhstan", "Kyrgyzstan", "Kyrgyzstan"]
         );
-        assert_eq!(find_names(&a, "trade KZ KG", false), vec!["Kazakhstan", "Kyrgyzstan"]);
+        assert_eq!(
+            find_names(&a, "trade KZ KG", false),
+            vec!["Kazakhstan", "Kyrgyzstan"]
+        );
     }
 
     #[test]
     fn lowercase_codes_only_in_questions() {
         let a = Aliases::builtin();
         assert!(find_names(&a, "it weighs 50 kg", false).is_empty());
-        assert_eq!(find_names(&a, "/trade kz kg", true), vec!["Kazakhstan", "Kyrgyzstan"]);
+        assert_eq!(
+            find_names(&a, "/trade kz kg", true),
+            vec!["Kazakhstan", "Kyrgyzstan"]
+        );
     }
 
     #[test]

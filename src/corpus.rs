@@ -146,7 +146,12 @@ pub fn fingerprint(dir: &Path) -> Result<String, CorpusError> {
             .and_then(|m| m.modified().ok())
             .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
-        parts.push(format!("{}\t{}\t{}", relative_name(dir, &path), size, mtime));
+        parts.push(format!(
+            "{}\t{}\t{}",
+            relative_name(dir, &path),
+            size,
+            mtime
+        ));
     }
     Ok(parts.join("\n"))
 }
@@ -202,7 +207,11 @@ struct BodyLine<'a> {
 
 /// Parses one document's content. Returns `None` when it has no body text.
 pub fn parse_document(file: &str, content: &str, opts: SplitOptions) -> Option<Document> {
-    let bom = if content.starts_with('\u{feff}') { 3 } else { 0 };
+    let bom = if content.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
     let mut meta = Meta::default();
     let mut lines = lines_with_offsets(content, bom);
 
@@ -214,7 +223,10 @@ pub fn parse_document(file: &str, content: &str, opts: SplitOptions) -> Option<D
     for (start, line) in &lines {
         let trimmed = line.trim();
         if trimmed.is_empty() {
-            body.push(BodyLine { text: "", start: *start });
+            body.push(BodyLine {
+                text: "",
+                start: *start,
+            });
             continue;
         }
         if let Some(url) = source_line(trimmed) {
@@ -412,7 +424,13 @@ fn is_wrapped(prev: &str, next: &str) -> bool {
 }
 
 /// Turns the paragraph `content[start..end]` into one or more passages.
-fn split_paragraph(content: &str, start: usize, end: usize, max_words: usize, out: &mut Vec<Passage>) {
+fn split_paragraph(
+    content: &str,
+    start: usize,
+    end: usize,
+    max_words: usize,
+    out: &mut Vec<Passage>,
+) {
     let para = &content[start..end];
     let words = para.split_whitespace().count();
     let mut push = |a: usize, b: usize, out: &mut Vec<Passage>| {
@@ -544,7 +562,10 @@ mod tests {
     fn hard_wrapped_lines_join() {
         let d = parse("Title\n\nThis paragraph is wrapped\nover two lines.\nA new one.\n");
         let texts: Vec<&str> = d.passages.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, vec!["This paragraph is wrapped over two lines.", "A new one."]);
+        assert_eq!(
+            texts,
+            vec!["This paragraph is wrapped over two lines.", "A new one."]
+        );
     }
 
     #[test]
@@ -552,8 +573,15 @@ mod tests {
         let sentence = "This sentence has exactly eight words in it. ";
         let body = sentence.repeat(60);
         let content = format!("Title\n{body}\n");
-        let d = parse_document("t.txt", &content, SplitOptions { max_passage_words: 50, ..Default::default() })
-            .expect("doc");
+        let d = parse_document(
+            "t.txt",
+            &content,
+            SplitOptions {
+                max_passage_words: 50,
+                ..Default::default()
+            },
+        )
+        .expect("doc");
         assert!(d.passages.len() >= 9, "{}", d.passages.len());
         for p in &d.passages {
             assert!(p.text.split_whitespace().count() <= 50);

@@ -5,6 +5,14 @@
 //! [`engine::Engine`]. See ARCHITECTURE.md for the pipeline and its invariants.
 
 pub mod aliases;
+pub mod answer;
+pub mod config;
 pub mod corpus;
+pub mod engine;
 pub mod extract;
+pub mod format;
+pub mod index;
+pub mod question;
+pub mod render;
+pub mod search;
 pub mod text;

@@ -18,26 +18,44 @@ static DAY_RES: LazyLock<Vec<(Regex, [&'static str; 3])>> = LazyLock::new(|| {
     let r = |s: String| Regex::new(&s).expect("date regex");
     vec![
         (
-            r(format!(r"(?i:\b(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b)")),
+            r(format!(
+                r"(?i:\b(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b)"
+            )),
             ["d", "m", "y"],
         ),
         (
-            r(format!(r"(?i:\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})\b)")),
+            r(format!(
+                r"(?i:\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})\b)"
+            )),
             ["d", "m", "y"],
         ),
         (
-            r(format!(r"(?i:\b(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")),
+            r(format!(
+                r"(?i:\b(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+            )),
             ["d", "m", "y"],
         ),
-        (r(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b".to_string()), ["d", "m", "y"]),
-        (r(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()), ["d", "m", "y"]),
+        (
+            r(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b".to_string()),
+            ["d", "m", "y"],
+        ),
+        (
+            r(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()),
+            ["d", "m", "y"],
+        ),
     ]
 });
 
 static MONTH_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
-        Regex::new(&format!(r"(?i:\b(?P<m>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)")).expect("month regex"),
-        Regex::new(&format!(r"(?i:\b(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")).expect("ru month regex"),
+        Regex::new(&format!(
+            r"(?i:\b(?P<m>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)"
+        ))
+        .expect("month regex"),
+        Regex::new(&format!(
+            r"(?i:\b(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+        ))
+        .expect("ru month regex"),
     ]
 });
 
@@ -76,12 +94,18 @@ enum PeriodKind {
 /// Month number from an English or Russian month name (any case, any Russian ending).
 pub fn month_number(name: &str) -> Option<u32> {
     let l = name.to_lowercase();
-    const EN: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    const RU: [&str; 12] = ["янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+    const EN: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    const RU: [&str; 12] = [
+        "янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+    ];
     if let Some(i) = EN.iter().position(|p| l.starts_with(p)) {
         return Some(i as u32 + 1);
     }
-    RU.iter().position(|p| l.starts_with(p)).map(|i| i as u32 + 1)
+    RU.iter()
+        .position(|p| l.starts_with(p))
+        .map(|i| i as u32 + 1)
 }
 
 fn plausible_year(y: i32) -> bool {
@@ -120,8 +144,15 @@ pub fn find_periods(text: &str) -> Vec<Period> {
                 }
                 PeriodKind::Half => {
                     let h = caps.name("h").map_or("", |x| x.as_str()).to_lowercase();
-                    let second = h.starts_with("second") || h.starts_with("2") || h.starts_with("втор") || h == "ii";
-                    if second { (7, 12) } else { (1, 6) }
+                    let second = h.starts_with("second")
+                        || h.starts_with("2")
+                        || h.starts_with("втор")
+                        || h == "ii";
+                    if second {
+                        (7, 12)
+                    } else {
+                        (1, 6)
+                    }
                 }
                 PeriodKind::Quarter => {
                     let q = caps.name("q").map_or("", |x| x.as_str()).to_lowercase();
@@ -141,10 +172,13 @@ pub fn find_periods(text: &str) -> Vec<Period> {
                 PeriodKind::Months => {
                     let raw = caps.name("n").map_or("", |x| x.as_str()).to_lowercase();
                     let n = raw.parse::<u32>().ok().or_else(|| {
-                        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"]
-                            .iter()
-                            .position(|w| *w == raw)
-                            .map(|i| i as u32 + 2)
+                        [
+                            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                            "eleven",
+                        ]
+                        .iter()
+                        .position(|w| *w == raw)
+                        .map(|i| i as u32 + 2)
                     });
                     match n {
                         Some(n) if (1..12).contains(&n) => (1, n),
@@ -168,7 +202,11 @@ pub fn find_periods(text: &str) -> Vec<Period> {
 
 /// Finds dates. `published` resolves relative years ("last year"); without it they are
 /// skipped. Spans inside `exclude` (periods already found) are not reported again.
-pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]) -> Vec<DateMention> {
+pub fn find(
+    text: &str,
+    published: Option<NaiveDate>,
+    exclude: &[(usize, usize)],
+) -> Vec<DateMention> {
     let mut taken: Vec<(usize, usize)> = exclude.to_vec();
     let mut out = Vec::new();
     for (re, _) in DAY_RES.iter() {
@@ -178,19 +216,28 @@ pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]
                 continue;
             }
             let mon = caps.name("m").map_or("", |x| x.as_str());
-            if caps.name("m").is_some_and(|x| is_lowercase_may(text, x.start())) {
+            if caps
+                .name("m")
+                .is_some_and(|x| is_lowercase_may(text, x.start()))
+            {
                 continue;
             }
             let month = mon.parse::<u32>().ok().or_else(|| month_number(mon));
             let day = caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok());
             let year = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok());
-            let (Some(month), Some(day), Some(year)) = (month, day, year) else { continue };
+            let (Some(month), Some(day), Some(year)) = (month, day, year) else {
+                continue;
+            };
             if !plausible_year(year) || NaiveDate::from_ymd_opt(year, month, day).is_none() {
                 continue;
             }
             taken.push((m.start(), m.end()));
             out.push(DateMention {
-                date: PartialDate { year, month: Some(month), day: Some(day) },
+                date: PartialDate {
+                    year,
+                    month: Some(month),
+                    day: Some(day),
+                },
                 text: m.as_str().trim_end().to_string(),
                 start: m.start(),
                 end: m.start() + m.as_str().trim_end().len(),
@@ -204,18 +251,27 @@ pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]
             if overlaps(&taken, m.start(), m.end()) {
                 continue;
             }
-            if caps.name("m").is_some_and(|x| is_lowercase_may(text, x.start())) {
+            if caps
+                .name("m")
+                .is_some_and(|x| is_lowercase_may(text, x.start()))
+            {
                 continue;
             }
             let month = caps.name("m").and_then(|x| month_number(x.as_str()));
             let year = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok());
-            let (Some(month), Some(year)) = (month, year) else { continue };
+            let (Some(month), Some(year)) = (month, year) else {
+                continue;
+            };
             if !plausible_year(year) {
                 continue;
             }
             taken.push((m.start(), m.end()));
             out.push(DateMention {
-                date: PartialDate { year, month: Some(month), day: None },
+                date: PartialDate {
+                    year,
+                    month: Some(month),
+                    day: None,
+                },
                 text: m.as_str().trim_end().to_string(),
                 start: m.start(),
                 end: m.start() + m.as_str().trim_end().len(),
@@ -231,15 +287,28 @@ pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]
                 continue;
             }
             let l = m.as_str().to_lowercase();
-            let delta = if l.contains("last") || l.contains("previous") || l.contains("прошл") || l.contains("прошедш") || l.contains("минувш") {
+            let delta = if l.contains("last")
+                || l.contains("previous")
+                || l.contains("прошл")
+                || l.contains("прошедш")
+                || l.contains("минувш")
+            {
                 -1
-            } else if l.contains("next") || l.contains("following") || l.contains("следующ") || l.contains("будущ") {
+            } else if l.contains("next")
+                || l.contains("following")
+                || l.contains("следующ")
+                || l.contains("будущ")
+            {
                 1
             } else {
                 0
             };
             out.push(DateMention {
-                date: PartialDate { year: pub_date.year() + delta, month: None, day: None },
+                date: PartialDate {
+                    year: pub_date.year() + delta,
+                    month: None,
+                    day: None,
+                },
                 text: m.as_str().to_string(),
                 start: m.start(),
                 end: m.end(),
@@ -256,9 +325,40 @@ pub fn find(text: &str, published: Option<NaiveDate>, exclude: &[(usize, usize)]
 /// list with such a year. A span of years ("2023-2024 season") is not a date.
 fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMention>) {
     const BEFORE: &[&str] = &[
-        "in", "since", "by", "from", "to", "until", "till", "through", "during", "year", "of",
-        "between", "for", "early", "late", "mid", "before", "after", "around", "as", "в", "с",
-        "со", "по", "до", "к", "от", "на", "за", "начале", "конце", "середине", "после", "года",
+        "in",
+        "since",
+        "by",
+        "from",
+        "to",
+        "until",
+        "till",
+        "through",
+        "during",
+        "year",
+        "of",
+        "between",
+        "for",
+        "early",
+        "late",
+        "mid",
+        "before",
+        "after",
+        "around",
+        "as",
+        "в",
+        "с",
+        "со",
+        "по",
+        "до",
+        "к",
+        "от",
+        "на",
+        "за",
+        "начале",
+        "конце",
+        "середине",
+        "после",
+        "года",
     ];
     let mut accepted_prev: Option<usize> = None;
     for caps in YEAR_RE.captures_iter(text) {
@@ -269,14 +369,17 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
         let before = &text[..m.start()];
         let after = &text[m.end()..];
         // Part of a span, a number, an amount, a code or a measurement.
-        if after.starts_with(['-', '–', '—', '/', '.', ',', '%']) && after[1..].starts_with(|c: char| c.is_ascii_digit())
+        if after.starts_with(['-', '–', '—', '/', '.', ',', '%'])
+            && after[1..].starts_with(|c: char| c.is_ascii_digit())
             || before.ends_with(['-', '–', '—', '/', '$', '№', '#', '+', '.', ','])
                 && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
             || before.ends_with(['$', '€', '£', '№', '#'])
         {
             continue;
         }
-        let Ok(year) = m.as_str().parse::<i32>() else { continue };
+        let Ok(year) = m.as_str().parse::<i32>() else {
+            continue;
+        };
         let prev_word: String = before
             .trim_end()
             .chars()
@@ -297,15 +400,37 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
         // "in 2000, 2001 and 2002": a year right after an accepted one and a list joiner.
         let in_list = accepted_prev.is_some_and(|p| {
             let between = text[p..m.start()].trim().to_lowercase();
-            matches!(between.as_str(), "," | "and" | "or" | ", and" | "и" | "или" | ", и" | "-" | "–")
+            matches!(
+                between.as_str(),
+                "," | "and" | "or" | ", and" | "и" | "или" | ", и" | "-" | "–"
+            )
         });
         let starts_sentence = {
             let t = before.trim_end();
-            t.is_empty() || t.ends_with(['.', '!', '?', ':', '\n', '(']) && after_trim.starts_with([',', ' ', ':'])
+            t.is_empty()
+                || t.ends_with(['.', '!', '?', ':', '\n', '('])
+                    && after_trim.starts_with([',', ' ', ':'])
         };
         let followed_by_unit = {
-            let w: String = after_trim.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
-            matches!(w.as_str(), "km" | "kg" | "m" | "people" | "tons" | "tonnes" | "units" | "persons" | "человек" | "тонн" | "км" | "s")
+            let w: String = after_trim
+                .chars()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<String>()
+                .to_lowercase();
+            matches!(
+                w.as_str(),
+                "km" | "kg"
+                    | "m"
+                    | "people"
+                    | "tons"
+                    | "tonnes"
+                    | "units"
+                    | "persons"
+                    | "человек"
+                    | "тонн"
+                    | "км"
+                    | "s"
+            )
         };
         if (prev_ok || next_is_ru_year || in_list || starts_sentence) && !followed_by_unit {
             let mut end = m.end();
@@ -320,7 +445,11 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
             taken.push((m.start(), end));
             accepted_prev = Some(end);
             out.push(DateMention {
-                date: PartialDate { year, month: None, day: None },
+                date: PartialDate {
+                    year,
+                    month: None,
+                    day: None,
+                },
                 text: text[m.start()..end].to_string(),
                 start: m.start(),
                 end,
@@ -343,10 +472,16 @@ mod tests {
 
     #[test]
     fn grains() {
-        assert_eq!(dates("established on October 15, 1992."), vec!["1992-10-15"]);
+        assert_eq!(
+            dates("established on October 15, 1992."),
+            vec!["1992-10-15"]
+        );
         assert_eq!(dates("signed on 8 April 1997"), vec!["1997-04-08"]);
         assert_eq!(dates("15 октября 1992 года"), vec!["1992-10-15"]);
-        assert_eq!(dates("25.12.2003 and 2003-12-25"), vec!["2003-12-25", "2003-12-25"]);
+        assert_eq!(
+            dates("25.12.2003 and 2003-12-25"),
+            vec!["2003-12-25", "2003-12-25"]
+        );
         assert_eq!(dates("in October 1992"), vec!["1992-10"]);
         assert_eq!(dates("в октябре 1992 года"), vec!["1992-10"]);
         assert_eq!(dates("in 2003"), vec!["2003"]);
@@ -365,14 +500,32 @@ mod tests {
 
     #[test]
     fn year_lists() {
-        assert_eq!(dates("$90.8 million in 2000, $120.8 million in 2001"), vec!["2000", "2001"]);
-        assert_eq!(dates("in 2000, 2001 and 2002"), vec!["2000", "2001", "2002"]);
+        assert_eq!(
+            dates("$90.8 million in 2000, $120.8 million in 2001"),
+            vec!["2000", "2001"]
+        );
+        assert_eq!(
+            dates("in 2000, 2001 and 2002"),
+            vec!["2000", "2001", "2002"]
+        );
     }
 
     #[test]
     fn periods() {
         let p = find_periods("in January-September 2021 and the first half of 2019, H2 2020, за январь–март 2022 года, за 9 месяцев 2023 года");
-        let got: Vec<(i32, u32, u32)> = p.iter().map(|p| (p.year, p.from_month, p.to_month)).collect();
-        assert_eq!(got, vec![(2021, 1, 9), (2019, 1, 6), (2020, 7, 12), (2022, 1, 3), (2023, 1, 9)]);
+        let got: Vec<(i32, u32, u32)> = p
+            .iter()
+            .map(|p| (p.year, p.from_month, p.to_month))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2021, 1, 9),
+                (2019, 1, 6),
+                (2020, 7, 12),
+                (2022, 1, 3),
+                (2023, 1, 9)
+            ]
+        );
     }
 }

@@ -125,47 +125,75 @@ impl Cue {
 
 static MEASURES: LazyLock<Vec<(Measure, Cue)>> = LazyLock::new(|| {
     vec![
-        (Measure::Export, Cue::new(r"export\w*|shipments|экспорт\w*|вывоз\w*|вывез\w*")),
-        (Measure::Import, Cue::new(r"import\w*|импорт\w*|ввоз\w*|ввез\w*")),
-        (Measure::Investment, Cue::new(r"invest\w*|fdi|инвест\w*|капиталовложен\w*")),
+        (
+            Measure::Export,
+            Cue::new(r"export\w*|shipments|экспорт\w*|вывоз\w*|вывез\w*"),
+        ),
+        (
+            Measure::Import,
+            Cue::new(r"import\w*|импорт\w*|ввоз\w*|ввез\w*"),
+        ),
+        (
+            Measure::Investment,
+            Cue::new(r"invest\w*|fdi|инвест\w*|капиталовложен\w*"),
+        ),
         (
             Measure::Other,
-            Cue::new(r"surplus|deficit|balance|gdp|budget|loan\w*|grant\w*|credit\w*|aid|debt|cost\w*|price\w*|worth|project\w*|fund\w*|сальдо|дефицит\w*|профицит\w*|ввп|бюджет\w*|кредит\w*|заем\w*|займ\w*|грант\w*|долг\w*|стоимост\w*|проект\w*|фонд\w*"),
+            Cue::new(
+                r"surplus|deficit|balance|gdp|budget|loan\w*|grant\w*|credit\w*|aid|debt|cost\w*|price\w*|worth|project\w*|fund\w*|сальдо|дефицит\w*|профицит\w*|ввп|бюджет\w*|кредит\w*|заем\w*|займ\w*|грант\w*|долг\w*|стоимост\w*|проект\w*|фонд\w*",
+            ),
         ),
         (
             Measure::Turnover,
-            Cue::new(r"trade|turnover|traded|trading|commerce|sales|sell\w*|товарооборот\w*|торгов\w*|оборот\w*|продаж\w*"),
+            Cue::new(
+                r"trade|turnover|traded|trading|commerce|sales|sell\w*|товарооборот\w*|торгов\w*|оборот\w*|продаж\w*",
+            ),
         ),
     ]
 });
 
 static TARGET: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"plan\w*|aim\w*|target\w*|goal\w*|intend\w*|objective\w*|to bring\b|to raise\b|to increase\b|to boost\b|to double\b|task\w*|ambition\w*|довести|увеличить|нарастить|планир\w*|цел[ьи]\w*|намерен\w*|задач\w*")
+    Cue::new(
+        r"plan\w*|aim\w*|target\w*|goal\w*|intend\w*|objective\w*|to bring\b|to raise\b|to increase\b|to boost\b|to double\b|task\w*|ambition\w*|довести|увеличить|нарастить|планир\w*|цел[ьи]\w*|намерен\w*|задач\w*",
+    )
 });
 static FORECAST: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"expect\w*|forecast\w*|project(?:ed|ion)s?|will|is set to|are set to|likely|predict\w*|estimated to reach|ожида\w*|прогноз\w*|составит|превысит|достигнет|будет|вырастет")
+    Cue::new(
+        r"expect\w*|forecast\w*|project(?:ed|ion)s?|will|is set to|are set to|likely|predict\w*|estimated to reach|ожида\w*|прогноз\w*|составит|превысит|достигнет|будет|вырастет",
+    )
 });
 static POTENTIAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"potential\w*|may|could|might|can reach|possible|possibly|capable|потенциал\w*|может|могут|мог\w*|возможн\w*")
+    Cue::new(
+        r"potential\w*|may|could|might|can reach|possible|possibly|capable|потенциал\w*|может|могут|мог\w*|возможн\w*",
+    )
 });
 /// Verbs that state a figure as a fact; after one, earlier hedges no longer apply.
 static ACTUAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"was|were|amounted|reached|totall?ed|made up|made|stood|grew|rose|fell|increased|decreased|declined|came to|accounted|составил\w*|составлял\w*|достиг(?:ла|ло|ли)?\b|вырос\w*|увеличил\w*|сократил\w*|снизил\w*")
+    Cue::new(
+        r"was|were|amounted|reached|totall?ed|made up|made|stood|grew|rose|fell|increased|decreased|declined|came to|accounted|составил\w*|составлял\w*|достиг(?:ла|ло|ли)?\b|вырос\w*|увеличил\w*|сократил\w*|снизил\w*",
+    )
 });
 static TOTAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"foreign trade|external trade|total|overall|with the world|with all|worldwide|внешнеторгов\w*|внешн\w* торгов\w*|общ(?:ий|его|ем|ая)|с миром|всего")
+    Cue::new(
+        r"foreign trade|external trade|total|overall|with the world|with all|worldwide|внешнеторгов\w*|внешн\w* торгов\w*|общ(?:ий|его|ем|ая)|с миром|всего",
+    )
 });
 static BOTH_SIDES: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"between (?:the )?(?:two )?(?:states|countries|sides|nations|republics)|bilateral|mutual|two countries|both countries|двусторонн\w*|взаимн\w*|между (?:двумя )?(?:странами|государствами)|двух стран")
+    Cue::new(
+        r"between (?:the )?(?:two )?(?:states|countries|sides|nations|republics)|bilateral|mutual|two countries|both countries|двусторонн\w*|взаимн\w*|между (?:двумя )?(?:странами|государствами)|двух стран",
+    )
 });
-static PART_OF: LazyLock<Cue> =
-    LazyLock::new(|| Cue::new(r"of which|including|of this|из них|из которых|в том числе|из этого"));
+static PART_OF: LazyLock<Cue> = LazyLock::new(|| {
+    Cue::new(r"of which|including|of this|из них|из которых|в том числе|из этого")
+});
 static SHARE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:\(|,|—|–|-)?\s*(?:or|i\.e\.|that is|which is|или|что составляет|это)?\s*(?:about|around|almost|nearly|около|почти)?\s*$")
         .expect("share link regex")
 });
 static EVENT_VERB: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"signed|establish\w*|opened|founded|adopted|ratified|visit\w*|held|launched|created|joined|became|declared|proclaimed|concluded|entered into force|took place|met|agreed|inaugurat\w*|подписа\w*|установл\w*|открыт\w*|основан\w*|принят\w*|ратифицирова\w*|посети\w*|состоял\w*|прош[её]л|создан\w*|вступил\w*|объявлен\w*|провозглаш\w*")
+    Cue::new(
+        r"signed|establish\w*|opened|founded|adopted|ratified|visit\w*|held|launched|created|joined|became|declared|proclaimed|concluded|entered into force|took place|met|agreed|inaugurat\w*|подписа\w*|установл\w*|открыт\w*|основан\w*|принят\w*|ратифицирова\w*|посети\w*|состоял\w*|прош[её]л|создан\w*|вступил\w*|объявлен\w*|провозглаш\w*",
+    )
 });
 
 /// Where clauses of a sentence begin: after `,` `;` `:` dashes and brackets, and before
@@ -177,17 +205,26 @@ fn clause_starts(sentence: &str, protected: &[(usize, usize)]) -> Vec<usize> {
     });
     let mut out = vec![0];
     for m in SPLIT.find_iter(sentence) {
-        if protected.iter().any(|&(a, b)| m.start() >= a && m.start() < b) {
+        if protected
+            .iter()
+            .any(|&(a, b)| m.start() >= a && m.start() < b)
+        {
             continue;
         }
         let bytes = sentence.as_bytes();
         // "1,300": a comma between digits groups a number.
-        if m.as_str() == "," && m.start() > 0 && bytes[m.start() - 1].is_ascii_digit()
+        if m.as_str() == ","
+            && m.start() > 0
+            && bytes[m.start() - 1].is_ascii_digit()
             && bytes.get(m.end()).is_some_and(u8::is_ascii_digit)
         {
             continue;
         }
-        out.push(if m.as_str().starts_with([',', ';', ':', '(', ')']) { m.end() } else { m.start() });
+        out.push(if m.as_str().starts_with([',', ';', ':', '(', ')']) {
+            m.end()
+        } else {
+            m.start()
+        });
     }
     out.sort_unstable();
     out.dedup();
@@ -233,7 +270,12 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
     let terms = text::terms(&mut analyzer, passage);
     let entities = ctx.aliases.find(passage, &terms, false);
     let title_terms = text::terms(&mut analyzer, ctx.title);
-    let title_entities: Vec<EntityId> = dedup(ctx.aliases.find(ctx.title, &title_terms, false).iter().map(|m| m.entity));
+    let title_entities: Vec<EntityId> = dedup(
+        ctx.aliases
+            .find(ctx.title, &title_terms, false)
+            .iter()
+            .map(|m| m.entity),
+    );
     let passage_entities = most_mentioned(&entities, 2);
 
     let mut facts = Vec::new();
@@ -249,7 +291,11 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
             dates: Vec::new(),
             percents: Vec::new(),
             periods: Vec::new(),
-            entities: entities.iter().copied().filter(|m| within(m.start)).collect(),
+            entities: entities
+                .iter()
+                .copied()
+                .filter(|m| within(m.start))
+                .collect(),
         };
         let mut protected = Vec::new();
         for m in &found {
@@ -274,7 +320,14 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
         }
         sc.starts = clause_starts(sc.text, &protected);
 
-        let money_facts = money_facts(&sc, ctx, &passage_entities, &title_entities, prev_sentence_year, prev_measure);
+        let money_facts = money_facts(
+            &sc,
+            ctx,
+            &passage_entities,
+            &title_entities,
+            prev_sentence_year,
+            prev_measure,
+        );
         if let Some(m) = money_facts.last() {
             if m.measure != Measure::Other {
                 prev_measure = Some(m.measure);
@@ -282,10 +335,23 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
         } else if let Some(m) = sentence_measure(sc.text) {
             prev_measure = Some(m);
         }
-        let years: Vec<i32> = dedup(sc.dates.iter().map(|d| d.date.year).chain(sc.periods.iter().map(|p| p.year)));
-        prev_sentence_year = if years.len() == 1 && sc.money.is_empty() { Some(years[0]) } else { None };
+        let years: Vec<i32> = dedup(
+            sc.dates
+                .iter()
+                .map(|d| d.date.year)
+                .chain(sc.periods.iter().map(|p| p.year)),
+        );
+        prev_sentence_year = if years.len() == 1 && sc.money.is_empty() {
+            Some(years[0])
+        } else {
+            None
+        };
         facts.extend(money_facts.into_iter().map(Fact::Money));
-        facts.extend(date_facts(&sc, ctx, &passage_entities, &title_entities).into_iter().map(Fact::Date));
+        facts.extend(
+            date_facts(&sc, ctx, &passage_entities, &title_entities)
+                .into_iter()
+                .map(Fact::Date),
+        );
     }
     facts
 }
@@ -381,7 +447,12 @@ fn money_facts(
         // ("In 2019, trade ..."), else the sentence's only year, else the previous
         // sentence's only year.
         let clause_period = sc.periods.iter().find(|p| sc.clause_of(p.start) == clause);
-        let clause_date = best_date(sc.dates.iter().filter(|d| sc.clause_of(d.start) == clause).copied());
+        let clause_date = best_date(
+            sc.dates
+                .iter()
+                .filter(|d| sc.clause_of(d.start) == clause)
+                .copied(),
+        );
         let header_date = best_date(
             sc.dates
                 .iter()
@@ -392,7 +463,12 @@ fn money_facts(
             .periods
             .iter()
             .find(|p| !sc.clause_has_money(sc.clause_of(p.start)) && p.start < m.start);
-        let sentence_years: Vec<i32> = dedup(sc.dates.iter().map(|d| d.date.year).chain(sc.periods.iter().map(|p| p.year)));
+        let sentence_years: Vec<i32> = dedup(
+            sc.dates
+                .iter()
+                .map(|d| d.date.year)
+                .chain(sc.periods.iter().map(|p| p.year)),
+        );
         let mut period: Option<Period> = None;
         let year = if let Some(p) = clause_period {
             period = Some((*p).clone());
@@ -428,12 +504,20 @@ fn money_facts(
         let mut parties: Vec<EntityId> = if enumeration {
             dedup(sc.entities.iter().map(|e| e.entity))
         } else {
-            let own = sc.entities.iter().filter(|e| sc.clause_of(e.start) == clause).map(|e| e.entity);
+            let own = sc
+                .entities
+                .iter()
+                .filter(|e| sc.clause_of(e.start) == clause)
+                .map(|e| e.entity);
             dedup(first_entity.into_iter().chain(own))
         };
         let refers_to_pair = BOTH_SIDES.is_in(sc.text);
         if parties.len() < 2 && refers_to_pair || parties.is_empty() {
-            let fallback = if passage_entities.is_empty() { title_entities } else { passage_entities };
+            let fallback = if passage_entities.is_empty() {
+                title_entities
+            } else {
+                passage_entities
+            };
             for &e in fallback {
                 if !parties.contains(&e) && (refers_to_pair || parties.is_empty()) {
                     parties.push(e);
@@ -451,9 +535,10 @@ fn money_facts(
         };
 
         // Share: "X or 8.3%", "X (8.3%)"; the whole is an earlier figure joined by "of which".
-        let percent = sc.percents.iter().find(|p| {
-            p.start >= m.end && SHARE_LINK.is_match(&sc.text[rel_end..sc.rel(p.start)])
-        });
+        let percent = sc
+            .percents
+            .iter()
+            .find(|p| p.start >= m.end && SHARE_LINK.is_match(&sc.text[rel_end..sc.rel(p.start)]));
         let whole = if i > 0 {
             let prev = sc.money[i - 1];
             let between = &sc.text[sc.rel(prev.end)..rel_start];
@@ -466,7 +551,11 @@ fn money_facts(
             (None, Some(w)) if w > 0.0 => (Some((m.amount / w * 1000.0).round() / 10.0), true),
             _ => (None, false),
         };
-        let whole = whole.or_else(|| percent.filter(|p| *p > 0.0 && !computed).map(|p| (m.amount * 100.0 / p).round()));
+        let whole = whole.or_else(|| {
+            percent
+                .filter(|p| *p > 0.0 && !computed)
+                .map(|p| (m.amount * 100.0 / p).round())
+        });
 
         // A share's parties include its whole's: "Kyrgyzstan's trade ..., of which ... fell on
         // Kazakhstan" concerns both.
@@ -481,7 +570,11 @@ fn money_facts(
                 }
             }
         }
-        let scope = if whole.is_some() && parties.len() == 2 { Scope::Bilateral } else { scope };
+        let scope = if whole.is_some() && parties.len() == 2 {
+            Scope::Bilateral
+        } else {
+            scope
+        };
 
         out.push(MoneyFact {
             amount: m.amount,
@@ -494,7 +587,10 @@ fn money_facts(
             measure,
             modality,
             scope,
-            parties: parties.iter().map(|&id| ctx.aliases.entity(id).name.clone()).collect(),
+            parties: parties
+                .iter()
+                .map(|&id| ctx.aliases.entity(id).name.clone())
+                .collect(),
             percent,
             percent_computed: computed,
             whole,
@@ -534,10 +630,14 @@ fn best_date<'a>(it: impl Iterator<Item = &'a DateMention>) -> Option<&'a DateMe
 fn is_enumeration(sc: &SentenceCtx) -> bool {
     let mut run = 1;
     for w in sc.entities.windows(2) {
-        let between = sc.text[sc.rel(w[0].end).min(sc.text.len())..sc.rel(w[1].start).min(sc.text.len())]
+        let between = sc.text
+            [sc.rel(w[0].end).min(sc.text.len())..sc.rel(w[1].start).min(sc.text.len())]
             .trim()
             .to_lowercase();
-        if matches!(between.as_str(), "," | "and" | ", and" | "и" | ", и" | "or" | "/") {
+        if matches!(
+            between.as_str(),
+            "," | "and" | ", and" | "и" | ", и" | "or" | "/"
+        ) {
             run += 1;
             if run >= 3 {
                 return true;
@@ -568,7 +668,8 @@ fn date_facts(
             // gives no figure.
             let (cs, ce) = clause_range(&sc.starts, clause, len);
             let clause_text = &sc.text[cs..ce];
-            if sc.clause_has_money(clause) || !EVENT_VERB.is_in(clause_text) && !EVENT_VERB.is_in(sc.text) || !sc.money.is_empty() {
+            if sc.clause_has_money(clause) || !EVENT_VERB.is_in(clause_text) || !sc.money.is_empty()
+            {
                 continue;
             }
         } else if sc.clause_has_money(clause) {
@@ -576,7 +677,11 @@ fn date_facts(
         }
         let rel_start = sc.rel(d.start);
         let rel_end = sc.rel(d.end).min(len);
-        let prev_end = if i > 0 { sc.rel(sc.dates[i - 1].end).min(rel_start) } else { 0 };
+        let prev_end = if i > 0 {
+            sc.rel(sc.dates[i - 1].end).min(rel_start)
+        } else {
+            0
+        };
         let next_start = sc.dates.get(i + 1).map_or(len, |n| sc.rel(n.start));
         let Some(event) = event_text(sc.text, prev_end, rel_start, rel_end, next_start) else {
             continue;
@@ -585,12 +690,21 @@ fn date_facts(
             let mut a = text::analyzer();
             text::terms(&mut a, &event)
         };
-        let mut parties: Vec<EntityId> = dedup(ctx.aliases.find(&event, &event_terms, false).into_iter().map(|m| m.entity));
+        let mut parties: Vec<EntityId> = dedup(
+            ctx.aliases
+                .find(&event, &event_terms, false)
+                .into_iter()
+                .map(|m| m.entity),
+        );
         if parties.is_empty() {
             parties = dedup(sc.entities.iter().map(|m| m.entity));
         }
         if parties.is_empty() {
-            parties = if passage_entities.is_empty() { title_entities.to_vec() } else { passage_entities.to_vec() };
+            parties = if passage_entities.is_empty() {
+                title_entities.to_vec()
+            } else {
+                passage_entities.to_vec()
+            };
         }
         out.push(DateFact {
             date: d.date,
@@ -598,7 +712,10 @@ fn date_facts(
             start: d.start,
             end: d.end,
             event,
-            parties: parties.iter().map(|&id| ctx.aliases.entity(id).name.clone()).collect(),
+            parties: parties
+                .iter()
+                .map(|&id| ctx.aliases.entity(id).name.clone())
+                .collect(),
             sentence: sc.text.to_string(),
         });
     }
@@ -608,17 +725,31 @@ fn date_facts(
 /// The words of the sentence that say what happened on a date: the clause before it
 /// ("the Treaty ... , signed [on] DATE"), or after it when it opens the sentence
 /// ("On DATE, the presidents signed ...").
-fn event_text(sentence: &str, prev_end: usize, start: usize, end: usize, next_start: usize) -> Option<String> {
+fn event_text(
+    sentence: &str,
+    prev_end: usize,
+    start: usize,
+    end: usize,
+    next_start: usize,
+) -> Option<String> {
     let before = &sentence[prev_end..start];
     // Start after the last ':' or ';' of the stretch.
-    let before = before.rfind([':', ';']).map_or(before, |i| &before[i + 1..]);
+    let before = before
+        .rfind([':', ';'])
+        .map_or(before, |i| &before[i + 1..]);
     let before = clean_event(before);
     if before.split_whitespace().count() >= 3 {
         return Some(before);
     }
-    let after_end = sentence[end..next_start].find([';', ':']).map_or(next_start, |i| end + i);
+    let after_end = sentence[end..next_start]
+        .find([';', ':'])
+        .map_or(next_start, |i| end + i);
     let after = clean_event(&sentence[end..after_end]);
-    let joined = if before.is_empty() { after.clone() } else { format!("{before} {after}") };
+    let joined = if before.is_empty() {
+        after.clone()
+    } else {
+        format!("{before} {after}")
+    };
     if after.split_whitespace().count() >= 2 {
         return Some(joined.trim().to_string());
     }
@@ -628,16 +759,47 @@ fn event_text(sentence: &str, prev_end: usize, start: usize, end: usize, next_st
 
 fn clean_event(s: &str) -> String {
     const EDGE: &[&str] = &[
-        "on", "in", "of", "dated", "at", "from", "since", "as", "and", "also", "the", "by", "was",
-        "were", "в", "от", "с", "и", "а", "также", "года", "году", "г", "г.", "was", "is",
+        "on",
+        "in",
+        "of",
+        "dated",
+        "at",
+        "from",
+        "since",
+        "as",
+        "and",
+        "also",
+        "the",
+        "by",
+        "was",
+        "were",
+        "в",
+        "от",
+        "с",
+        "и",
+        "а",
+        "также",
+        "года",
+        "году",
+        "г",
+        "г.",
+        "was",
+        "is",
     ];
     let mut words: Vec<&str> = s
         .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '—' | '–' | '-' | '(' | ')' | '"')))
+        .map(|w| {
+            w.trim_matches(|c: char| {
+                matches!(c, ',' | '.' | ';' | ':' | '—' | '–' | '-' | '(' | ')' | '"')
+            })
+        })
         .filter(|w| !w.is_empty())
         .collect();
     // Trim connectors at both ends, but keep a leading "The".
-    while words.last().is_some_and(|w| EDGE.contains(&w.to_lowercase().as_str())) {
+    while words
+        .last()
+        .is_some_and(|w| EDGE.contains(&w.to_lowercase().as_str()))
+    {
         words.pop();
     }
     while words
@@ -697,8 +859,17 @@ mod tests {
         let f = facts("Kazakhstan is the second partner of Kyrgyzstan. The foreign trade turnover between the states was $90.8 million in 2000, $120.8 million in 2001, and $228.0 million in 2003.", None);
         let m = money(&f);
         let got: Vec<(f64, Option<i32>)> = m.iter().map(|m| (m.amount, m.year)).collect();
-        assert_eq!(got, vec![(90_800_000.0, Some(2000)), (120_800_000.0, Some(2001)), (228_000_000.0, Some(2003))]);
-        assert!(m.iter().all(|m| m.measure == Measure::Turnover && m.modality == Modality::Actual));
+        assert_eq!(
+            got,
+            vec![
+                (90_800_000.0, Some(2000)),
+                (120_800_000.0, Some(2001)),
+                (228_000_000.0, Some(2003))
+            ]
+        );
+        assert!(m
+            .iter()
+            .all(|m| m.measure == Measure::Turnover && m.modality == Modality::Actual));
         assert_eq!(m[0].parties, vec!["Kazakhstan", "Kyrgyzstan"]);
         assert_eq!(m[0].scope, Scope::Bilateral);
     }
@@ -708,9 +879,15 @@ mod tests {
         let f = facts("In 2023 Kyrgyzstan's foreign trade turnover made 15.6 billion US dollars of which 1.3 billion US dollars or 8.3% fell on Kazakhstan.", None);
         let m = money(&f);
         assert_eq!(m.len(), 2);
-        assert_eq!((m[0].amount, m[0].year, m[0].scope), (15.6e9, Some(2023), Scope::Total));
+        assert_eq!(
+            (m[0].amount, m[0].year, m[0].scope),
+            (15.6e9, Some(2023), Scope::Total)
+        );
         assert_eq!(m[0].parties, vec!["Kyrgyzstan"]);
-        assert_eq!((m[1].amount, m[1].year, m[1].percent, m[1].whole), (1.3e9, Some(2023), Some(8.3), Some(15.6e9)));
+        assert_eq!(
+            (m[1].amount, m[1].year, m[1].percent, m[1].whole),
+            (1.3e9, Some(2023), Some(8.3), Some(15.6e9))
+        );
         assert_eq!(m[1].parties, vec!["Kyrgyzstan", "Kazakhstan"]);
     }
 
@@ -719,7 +896,15 @@ mod tests {
         let f = facts("Kazakhstan and Kyrgyzstan have great potential and may reach 5 billion US dollars. They plan to raise trade to $4 billion by 2030. Trade is expected to surpass $2 billion in 2025. Trade was $1 billion in 2022.", None);
         let m = money(&f);
         let got: Vec<Modality> = m.iter().map(|m| m.modality).collect();
-        assert_eq!(got, vec![Modality::Potential, Modality::Target, Modality::Forecast, Modality::Actual]);
+        assert_eq!(
+            got,
+            vec![
+                Modality::Potential,
+                Modality::Target,
+                Modality::Forecast,
+                Modality::Actual
+            ]
+        );
     }
 
     #[test]
@@ -735,7 +920,10 @@ mod tests {
     fn russian_figures() {
         let f = facts("По итогам 2023 года товарооборот между Казахстаном и Кыргызстаном составил 1,9 млрд долларов США, экспорт вырос до 1,2 млрд долларов.", None);
         let m = money(&f);
-        assert_eq!((m[0].amount, m[0].year, m[0].measure), (1.9e9, Some(2023), Measure::Turnover));
+        assert_eq!(
+            (m[0].amount, m[0].year, m[0].measure),
+            (1.9e9, Some(2023), Measure::Turnover)
+        );
         assert_eq!(m[1].measure, Measure::Export);
     }
 
@@ -743,27 +931,49 @@ mod tests {
     fn events_from_clauses() {
         let f = facts("Diplomatic relations between Kyrgyzstan and Kazakhstan were established on October 15, 1992. The main documents are: the Treaty of Eternal Friendship, signed on April 8, 1997, and the Treaty on Allied Relations, signed on December 25, 2003.", None);
         let d = dates(&f);
-        let got: Vec<(String, String)> = d.iter().map(|d| (d.date.to_string(), d.event.clone())).collect();
+        let got: Vec<(String, String)> = d
+            .iter()
+            .map(|d| (d.date.to_string(), d.event.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("1992-10-15".into(), "Diplomatic relations between Kyrgyzstan and Kazakhstan were established".into()),
-                ("1997-04-08".into(), "the Treaty of Eternal Friendship, signed".into()),
-                ("2003-12-25".into(), "the Treaty on Allied Relations, signed".into()),
+                (
+                    "1992-10-15".into(),
+                    "Diplomatic relations between Kyrgyzstan and Kazakhstan were established"
+                        .into()
+                ),
+                (
+                    "1997-04-08".into(),
+                    "the Treaty of Eternal Friendship, signed".into()
+                ),
+                (
+                    "2003-12-25".into(),
+                    "the Treaty on Allied Relations, signed".into()
+                ),
             ]
         );
     }
 
     #[test]
     fn event_after_leading_date() {
-        let f = facts("On 8 April 1997, the presidents signed the Treaty of Eternal Friendship.", None);
+        let f = facts(
+            "On 8 April 1997, the presidents signed the Treaty of Eternal Friendship.",
+            None,
+        );
         let d = dates(&f);
-        assert_eq!(d[0].event, "the presidents signed the Treaty of Eternal Friendship");
+        assert_eq!(
+            d[0].event,
+            "the presidents signed the Treaty of Eternal Friendship"
+        );
     }
 
     #[test]
     fn trade_years_are_not_events() {
-        let f = facts("Trade was $90.8 million in 2000 and relations grew since 1992.", None);
+        let f = facts(
+            "Trade was $90.8 million in 2000 and relations grew since 1992.",
+            None,
+        );
         assert!(dates(&f).is_empty());
     }
 }

@@ -127,14 +127,29 @@ impl Period {
     /// "January–September 2021".
     pub fn label(&self) -> String {
         const M: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let name = |m: u32| M.get((m as usize).wrapping_sub(1)).copied().unwrap_or("?");
         if self.from_month == self.to_month {
             format!("{} {}", name(self.from_month), self.year)
         } else {
-            format!("{}–{} {}", name(self.from_month), name(self.to_month), self.year)
+            format!(
+                "{}–{} {}",
+                name(self.from_month),
+                name(self.to_month),
+                self.year
+            )
         }
     }
 }
@@ -162,14 +177,18 @@ impl Mention {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::json;
         match self {
-            Mention::Money(m) => json!({"type": "money", "amount": m.amount, "currency": m.currency,
-                "text": m.text, "start": m.start, "end": m.end}),
+            Mention::Money(m) => {
+                json!({"type": "money", "amount": m.amount, "currency": m.currency,
+                "text": m.text, "start": m.start, "end": m.end})
+            }
             Mention::Date(d) => json!({"type": "date", "date": d.date, "grain": d.date.grain(),
                 "text": d.text, "start": d.start, "end": d.end}),
             Mention::Percent(p) => json!({"type": "percent", "value": p.value, "text": p.text,
                 "start": p.start, "end": p.end}),
-            Mention::Period(p) => json!({"type": "period", "year": p.year, "months": [p.from_month, p.to_month],
-                "label": p.label(), "text": p.text, "start": p.start, "end": p.end}),
+            Mention::Period(p) => {
+                json!({"type": "period", "year": p.year, "months": [p.from_month, p.to_month],
+                "label": p.label(), "text": p.text, "start": p.start, "end": p.end})
+            }
         }
     }
 }

@@ -12,7 +12,8 @@ use super::Money;
 
 const SCALE: &str = r"thousand|million|billion|trillion|mln|mn|bln|bn|trln|trn|tn|тысяч[аи]?|тыс\.?|миллиард(?:а|ов)?|миллион(?:а|ов)?|триллион(?:а|ов)?|млрд\.?|млн\.?|трлн\.?";
 
-const PREFIX_CURRENCY: &str = r"US\s?\$|U\.S\.\s?\$|C\$|A\$|\$|€|£|¥|₸|₽|USD|EUR|KZT|KGS|RUB|RUR|CNY|RMB|GBP|UZS|TJS|JPY";
+const PREFIX_CURRENCY: &str =
+    r"US\s?\$|U\.S\.\s?\$|C\$|A\$|\$|€|£|¥|₸|₽|USD|EUR|KZT|KGS|RUB|RUR|CNY|RMB|GBP|UZS|TJS|JPY";
 
 const SUFFIX_CURRENCY: &str = r"(?:US|U\.S\.|American)\s+dollars?|dollars?|USD|US\$|\$|euros?|EUR|€|tenge|KZT|₸|soms?|KGS|roubles?|rubles?|RUB|RUR|₽|yuan|renminbi|CNY|RMB|pounds?\s+sterling|GBP|£|soums?|UZS|somoni|TJS|yen|JPY|долл(?:ар(?:ов|а|ы)?)?\.?(?:\s*США)?|евро|тенге|сом(?:а|ов)?|рубл(?:ей|я|ь)|юан(?:ей|я|ь|и)|сум(?:а|ов)?|сомони";
 
@@ -59,10 +60,52 @@ fn counts_things(after: &str) -> bool {
         .collect::<String>()
         .to_lowercase();
     const FUNCTION_WORDS: &[&str] = &[
-        "", "in", "and", "or", "to", "from", "for", "at", "by", "with", "as", "on", "last",
-        "this", "compared", "against", "versus", "vs", "in", "while", "whereas", "but", "which",
-        "that", "during", "over", "up", "down", "a", "the", "worth", "в", "и", "или", "на", "за",
-        "по", "с", "к", "против", "что", "а", "но", "от", "до", "при",
+        "",
+        "in",
+        "and",
+        "or",
+        "to",
+        "from",
+        "for",
+        "at",
+        "by",
+        "with",
+        "as",
+        "on",
+        "last",
+        "this",
+        "compared",
+        "against",
+        "versus",
+        "vs",
+        "in",
+        "while",
+        "whereas",
+        "but",
+        "which",
+        "that",
+        "during",
+        "over",
+        "up",
+        "down",
+        "a",
+        "the",
+        "worth",
+        "в",
+        "и",
+        "или",
+        "на",
+        "за",
+        "по",
+        "с",
+        "к",
+        "против",
+        "что",
+        "а",
+        "но",
+        "от",
+        "до",
+        "при",
     ];
     !FUNCTION_WORDS.contains(&next.as_str())
 }
@@ -70,7 +113,8 @@ fn counts_things(after: &str) -> bool {
 fn currency_code(raw: &str) -> Option<&'static str> {
     let l = raw.to_lowercase();
     let l = l.trim();
-    let code = if l.contains('$') || l.contains("dollar") || l.starts_with("долл") || l == "usd" {
+    let code = if l.contains('$') || l.contains("dollar") || l.starts_with("долл") || l == "usd"
+    {
         if l.starts_with("c$") {
             "CAD"
         } else if l.starts_with("a$") {
@@ -82,11 +126,22 @@ fn currency_code(raw: &str) -> Option<&'static str> {
         "EUR"
     } else if l.contains('₸') || l == "tenge" || l == "kzt" || l == "тенге" {
         "KZT"
-    } else if l == "som" || l == "soms" || l == "kgs" || l.starts_with("сом") && !l.starts_with("сомони") {
+    } else if l == "som"
+        || l == "soms"
+        || l == "kgs"
+        || l.starts_with("сом") && !l.starts_with("сомони")
+    {
         "KGS"
-    } else if l.contains('₽') || l.starts_with("roubl") || l.starts_with("rubl") || l == "rub" || l == "rur" || l.starts_with("рубл") {
+    } else if l.contains('₽')
+        || l.starts_with("roubl")
+        || l.starts_with("rubl")
+        || l == "rub"
+        || l == "rur"
+        || l.starts_with("рубл")
+    {
         "RUB"
-    } else if l == "yuan" || l == "renminbi" || l == "cny" || l == "rmb" || l.starts_with("юан") {
+    } else if l == "yuan" || l == "renminbi" || l == "cny" || l == "rmb" || l.starts_with("юан")
+    {
         "CNY"
     } else if l.contains('£') || l.starts_with("pound") || l == "gbp" {
         "GBP"
@@ -147,7 +202,10 @@ pub fn find(text: &str) -> Vec<Money> {
         // "USD" etc. must be a word of its own; "$" and symbols need no boundary.
         let cur = caps.name("cur").map_or("", |c| c.as_str());
         if cur.chars().all(|c| c.is_ascii_alphabetic())
-            && text[..m.start].chars().last().is_some_and(char::is_alphanumeric)
+            && text[..m.start]
+                .chars()
+                .last()
+                .is_some_and(char::is_alphanumeric)
         {
             continue;
         }
@@ -276,14 +334,42 @@ mod tests {
 
     #[test]
     fn common_forms() {
-        assert_eq!(one("was $90.8 million in 2000"), (90_800_000.0, Some("USD".into()), "$90.8 million".into()));
-        assert_eq!(one("made 15.6 billion US dollars of"), (15_600_000_000.0, Some("USD".into()), "15.6 billion US dollars".into()));
-        assert_eq!(one("USD 5 bn"), (5e9, Some("USD".into()), "USD 5 bn".into()));
-        assert_eq!(one("US$3.9 billion"), (3.9e9, Some("USD".into()), "US$3.9 billion".into()));
-        assert_eq!(one("около 1,9 млрд долларов"), (1.9e9, Some("USD".into()), "1,9 млрд долларов".into()));
-        assert_eq!(one("4,2 млрд долл. США"), (4.2e9, Some("USD".into()), "4,2 млрд долл. США".into()));
-        assert_eq!(one("до двух миллиардов долларов"), (2e9, Some("USD".into()), "двух миллиардов долларов".into()));
-        assert_eq!(one("cost €20 each"), (20.0, Some("EUR".into()), "€20".into()));
+        assert_eq!(
+            one("was $90.8 million in 2000"),
+            (90_800_000.0, Some("USD".into()), "$90.8 million".into())
+        );
+        assert_eq!(
+            one("made 15.6 billion US dollars of"),
+            (
+                15_600_000_000.0,
+                Some("USD".into()),
+                "15.6 billion US dollars".into()
+            )
+        );
+        assert_eq!(
+            one("USD 5 bn"),
+            (5e9, Some("USD".into()), "USD 5 bn".into())
+        );
+        assert_eq!(
+            one("US$3.9 billion"),
+            (3.9e9, Some("USD".into()), "US$3.9 billion".into())
+        );
+        assert_eq!(
+            one("около 1,9 млрд долларов"),
+            (1.9e9, Some("USD".into()), "1,9 млрд долларов".into())
+        );
+        assert_eq!(
+            one("4,2 млрд долл. США"),
+            (4.2e9, Some("USD".into()), "4,2 млрд долл. США".into())
+        );
+        assert_eq!(
+            one("до двух миллиардов долларов"),
+            (2e9, Some("USD".into()), "двух миллиардов долларов".into())
+        );
+        assert_eq!(
+            one("cost €20 each"),
+            (20.0, Some("EUR".into()), "€20".into())
+        );
     }
 
     #[test]
@@ -298,7 +384,13 @@ mod tests {
 
     #[test]
     fn not_money() {
-        for s in ["Route 66", "1,113 km of border", "8.3 points", "+7 727 250 1234", "in 2003"] {
+        for s in [
+            "Route 66",
+            "1,113 km of border",
+            "8.3 points",
+            "+7 727 250 1234",
+            "in 2003",
+        ] {
             assert!(find(s).is_empty(), "{s}");
         }
     }

@@ -79,12 +79,23 @@ pub fn scale_value(w: &str) -> Option<f64> {
     let w = w.to_lowercase();
     let w = w.trim_end_matches('.');
     let v = match w {
-        "k" | "thousand" | "thousands" | "тыс" | "тысяч" | "тысяча" | "тысячи" => 1e3,
+        "k" | "thousand" | "thousands" | "тыс" | "тысяч" | "тысяча" | "тысячи" => {
+            1e3
+        }
         "m" | "mn" | "mln" | "million" | "millions" | "млн" | "миллион" | "миллиона"
         | "миллионов" => 1e6,
-        "b" | "bn" | "bln" | "billion" | "billions" | "млрд" | "миллиард" | "миллиарда"
+        "b"
+        | "bn"
+        | "bln"
+        | "billion"
+        | "billions"
+        | "млрд"
+        | "миллиард"
+        | "миллиарда"
         | "миллиардов" => 1e9,
-        "tn" | "trn" | "trln" | "trillion" | "трлн" | "триллион" | "триллиона" | "триллионов" => 1e12,
+        "tn" | "trn" | "trln" | "trillion" | "трлн" | "триллион" | "триллиона" | "триллионов" => {
+            1e12
+        }
         _ => return None,
     };
     Some(v)

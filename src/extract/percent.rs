@@ -21,11 +21,18 @@ pub fn find(text: &str) -> Vec<Percent> {
     for caps in PERCENT_RE.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
         let after = text[m.end()..].trim_start().to_lowercase();
-        if after.starts_with("point") || after.starts_with("пункт") || after.starts_with("п.п") {
+        if after.starts_with("point") || after.starts_with("пункт") || after.starts_with("п.п")
+        {
             continue;
         }
-        let ru = caps.name("unit").is_some_and(|u| u.as_str().starts_with(['п', 'П']))
-            || text[..m.start()].chars().rev().take(40).any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+        let ru = caps
+            .name("unit")
+            .is_some_and(|u| u.as_str().starts_with(['п', 'П']))
+            || text[..m.start()]
+                .chars()
+                .rev()
+                .take(40)
+                .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
         let Some(mut value) = caps.name("num").and_then(|n| parse_number(n.as_str(), ru)) else {
             continue;
         };

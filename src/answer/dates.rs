@@ -1,0 +1,209 @@
+//! Date answers: when an event happened (at the grain the text gives), what happened in a
+//! year or range, and the timeline of all events.
+
+use super::{fact_json, stems, Answer, AnswerKind, Context};
+use crate::extract::{DateFact, Fact, Grain};
+use crate::format;
+use crate::index::StoredFact;
+use crate::question::{EventWord, Intent, Lang, Question};
+use crate::text;
+
+struct Dated<'a> {
+    sf: &'a StoredFact,
+    d: &'a DateFact,
+}
+
+fn all_dates<'a>(ctx: &'a Context) -> Vec<Dated<'a>> {
+    ctx.stored_facts()
+        .iter()
+        .filter_map(|sf| match &sf.fact {
+            Fact::Date(d) => Some(Dated { sf, d }),
+            Fact::Money(_) => None,
+        })
+        .collect()
+}
+
+fn sort_key(d: &DateFact) -> (i32, u32, u32) {
+    (
+        d.date.year,
+        d.date.month.unwrap_or(0),
+        d.date.day.unwrap_or(0),
+    )
+}
+
+/// Does a question word match one of these stems (same word, alias, synonym, or typo)?
+fn word_matches(ctx: &Context, w: &EventWord, stems: &[String]) -> bool {
+    stems.iter().any(|s| {
+        s == &w.stem
+            || ctx.aliases.same_meaning(s, &w.stem)
+            || (w.stem.chars().count() >= 5 && s.chars().count() >= 5 && {
+                let budget = text::typo_budget(&w.word);
+                text::edit_distance(s, &w.stem, budget) <= budget
+            })
+    })
+}
+
+pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
+    let dates = all_dates(ctx);
+    if dates.is_empty() {
+        return None;
+    }
+    let in_years = |d: &DateFact| match (q.range, q.years.as_slice()) {
+        (Some((a, b)), _) => d.date.year >= a && d.date.year <= b,
+        (None, []) => true,
+        (None, ys) => ys.contains(&d.date.year),
+    };
+    if q.intent == Intent::Timeline || q.event_words.is_empty() {
+        // The timeline, or "what happened in 1997": every event (of those years, matching
+        // any word given), in date order.
+        let mut chosen: Vec<&Dated> = dates
+            .iter()
+            .filter(|x| in_years(x.d))
+            .filter(|x| {
+                q.event_words.is_empty() || {
+                    let s = stems(&x.d.sentence);
+                    q.event_words.iter().any(|w| word_matches(ctx, w, &s))
+                }
+            })
+            .collect();
+        if q.intent != Intent::Timeline && q.years.is_empty() {
+            return None;
+        }
+        chosen.sort_by_key(|x| (sort_key(x.d), x.sf.doc, x.d.start));
+        chosen.dedup_by(|a, b| {
+            a.d.date == b.d.date && a.d.event.to_lowercase() == b.d.event.to_lowercase()
+        });
+        if chosen.is_empty() {
+            return None;
+        }
+        return Some(list(ctx, q, &chosen));
+    }
+    // "When was X": the facts whose sentence covers every word of the question.
+    let mut scored: Vec<(i32, &Dated)> = Vec::new();
+    for x in dates.iter().filter(|x| in_years(x.d)) {
+        let in_event = stems(&x.d.event);
+        let in_sentence = stems(&x.d.sentence);
+        let mut score = 0;
+        let mut missing = Vec::new();
+        for w in &q.event_words {
+            if word_matches(ctx, w, &in_event) {
+                score += 2;
+            } else if word_matches(ctx, w, &in_sentence) {
+                score += 1;
+            } else {
+                missing.push(w);
+            }
+        }
+        // One unmatched word is forgiven in a long question if the documents know it
+        // elsewhere (a paraphrase); a name the documents never use is never forgiven.
+        let forgiven =
+            missing.len() == 1 && q.event_words.len() >= 4 && ctx.known(&missing[0].stem);
+        if !missing.is_empty() && !forgiven {
+            continue;
+        }
+        let grain = match x.d.date.grain() {
+            Grain::Day => 2,
+            Grain::Month => 1,
+            Grain::Year => 0,
+        };
+        scored.push((score * 3 + grain, x));
+    }
+    let best_score = scored.iter().map(|(s, _)| *s).max()?;
+    let mut best: Vec<&Dated> = scored
+        .iter()
+        .filter(|(s, _)| *s == best_score)
+        .map(|(_, x)| *x)
+        .collect();
+    best.sort_by_key(|x| (x.sf.doc, x.d.start));
+    Some(when(ctx, q, &best))
+}
+
+fn when(ctx: &Context, q: &Question, best: &[&Dated]) -> Answer {
+    let lang = q.lang;
+    let mut a = Answer::new(q, AnswerKind::Date);
+    let first = best[0];
+    let mut distinct: Vec<String> = Vec::new();
+    for x in best {
+        let s = format::date(&x.d.date, lang);
+        if !distinct.contains(&s) {
+            distinct.push(s);
+        }
+    }
+    // Same event, other dates in other documents: the sources disagree.
+    let disagree = distinct.len() > 1 && best.iter().any(|x| x.sf.doc != first.sf.doc);
+    a.headline = Some(if disagree {
+        a.disagreement = true;
+        match lang {
+            Lang::En => format!("{} — the sources disagree", distinct.join(" or ")),
+            Lang::Ru => format!("{} — источники расходятся", distinct.join(" или ")),
+        }
+    } else {
+        distinct.join("; ")
+    });
+    for x in best.iter().take(5) {
+        a.lines.push(format!(
+            "{} — {}.",
+            format::date(&x.d.date, lang),
+            format::capitalize(&x.d.event)
+        ));
+        a.facts.push(fact_json(x.sf, ctx.index));
+        ctx.add_source(&mut a, x.sf);
+    }
+    a.lines.push(ctx.cite(first.sf, lang));
+    a
+}
+
+fn list(ctx: &Context, q: &Question, chosen: &[&Dated]) -> Answer {
+    let lang = q.lang;
+    let mut a = Answer::new(q, AnswerKind::Date);
+    let heading = match (q.intent, q.range, q.years.first(), lang) {
+        (Intent::Timeline, _, _, Lang::En) => "Timeline".to_string(),
+        (Intent::Timeline, _, _, Lang::Ru) => "Хронология".to_string(),
+        (_, Some((x, y)), _, Lang::En) => format!("Events of {x}–{y}"),
+        (_, Some((x, y)), _, Lang::Ru) => format!("События {x}–{y} гг."),
+        (_, None, Some(y), Lang::En) => format!("Events of {y}"),
+        (_, None, Some(y), Lang::Ru) => format!("События {y} года"),
+        (_, None, None, Lang::En) => "Events".to_string(),
+        (_, None, None, Lang::Ru) => "События".to_string(),
+    };
+    a.headline = Some(if chosen.len() == 1 {
+        format::date(&chosen[0].d.date, lang)
+    } else {
+        heading
+    });
+    for x in chosen.iter().take(50) {
+        a.lines.push(format!(
+            "{} — {}.",
+            format::date(&x.d.date, lang),
+            format::capitalize(&x.d.event)
+        ));
+        a.facts.push(fact_json(x.sf, ctx.index));
+        if a.sources.len() < 10 {
+            ctx.add_source(&mut a, x.sf);
+        }
+    }
+    if chosen.len() > 50 {
+        a.lines.push(match lang {
+            Lang::En => format!("… and {} more.", chosen.len() - 50),
+            Lang::Ru => format!("… и ещё {}.", chosen.len() - 50),
+        });
+    }
+    a
+}
+
+/// No date fits: say so; offer the timeline.
+pub(super) fn nothing(ctx: &Context, q: &Question) -> Answer {
+    let words: Vec<String> = q.event_words.iter().map(|w| w.word.clone()).collect();
+    let line = match (q.lang, words.is_empty()) {
+        (Lang::En, false) => format!(
+            "I found no date for “{}” in the documents.",
+            words.join(" ")
+        ),
+        (Lang::En, true) => {
+            "I found no dated event that fits this question in the documents.".to_string()
+        }
+        (Lang::Ru, false) => format!("В документах нет даты для «{}».", words.join(" ")),
+        (Lang::Ru, true) => "В документах нет подходящих датированных событий.".to_string(),
+    };
+    super::nothing(ctx, q, Some(line))
+}

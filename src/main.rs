@@ -1,0 +1,246 @@
+//! The `factbot` command line: parses flags, loads the config and dispatches to the
+//! library. No search or answer logic lives here.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use factbot::config::Config;
+use factbot::engine::Engine;
+use factbot::extract;
+use factbot::index::Progress;
+use factbot::render::{self, Marks};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "factbot",
+    version,
+    about = "Answers questions from a folder of documents"
+)]
+struct Cli {
+    /// Config file (default: ./config.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Documents folder (overrides the config).
+    #[arg(long, global = true)]
+    documents: Option<PathBuf>,
+    /// Index folder (overrides the config).
+    #[arg(long, global = true)]
+    index: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Answer a question; with no QUESTION, answer one question per line from stdin.
+    Ask {
+        /// Print one JSON object per answer.
+        #[arg(long)]
+        json: bool,
+        /// The question (words are joined).
+        question: Vec<String>,
+    },
+    /// Build the index now (it is also built on first use).
+    Index,
+    /// Print the money, dates, percentages and periods found in text read from stdin.
+    Extract {
+        /// One JSON object per line (the default output is a table).
+        #[arg(long)]
+        json: bool,
+        /// Publication date (YYYY-MM-DD) to resolve "last year" against.
+        #[arg(long)]
+        published: Option<chrono::NaiveDate>,
+    },
+    /// List every fact the index holds.
+    Facts {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut cfg = Config::discover(cli.config.as_deref()).context("loading configuration")?;
+    if let Some(d) = &cli.documents {
+        cfg.documents = d.clone();
+    }
+    if let Some(i) = &cli.index {
+        cfg.index = i.clone();
+    }
+    Ok(cfg)
+}
+
+/// A progress bar on stderr for builds of more than a few thousand passages.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Self {
+        let pb = ProgressBar::hidden();
+        pb.set_style(
+            ProgressStyle::with_template(
+                "indexing {bar:40} {pos}/{len} passages ({per_sec}, eta {eta})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Bar(pb)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if total >= 5_000 && std::io::stderr().is_terminal() {
+            self.0
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.0.set_length(total);
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn open_engine(cfg: Config) -> Result<Engine> {
+    let docs = cfg.documents.display().to_string();
+    let engine = Engine::open_with_progress(cfg, &Bar::new())
+        .with_context(|| format!("opening the index for {docs}"))?;
+    if engine.rebuilt {
+        log::info!(
+            "index built: {} documents, {} passages",
+            engine.documents().len(),
+            engine.passage_count()
+        );
+    }
+    Ok(engine)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Ask { json, question } => {
+            let engine = open_engine(load_config(&cli)?)?;
+            let stdout = std::io::stdout();
+            let marks = if stdout.is_terminal() {
+                Marks::Ansi
+            } else {
+                Marks::Stars
+            };
+            let mut out = stdout.lock();
+            let answer_one = |q: &str, out: &mut dyn Write| -> Result<()> {
+                let a = engine.ask(q);
+                if *json {
+                    writeln!(out, "{}", a.to_json())?;
+                } else {
+                    writeln!(out, "{}\n", render::plain(&a, marks))?;
+                }
+                Ok(())
+            };
+            if question.is_empty() {
+                let stdin = std::io::stdin();
+                for line in stdin.lock().lines() {
+                    let line = match line {
+                        Ok(l) => l,
+                        // Not UTF-8: answer it as an empty question rather than stop the batch.
+                        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => String::new(),
+                        Err(e) => return Err(e).context("reading questions from stdin"),
+                    };
+                    answer_one(&line, &mut out)?;
+                    out.flush()?;
+                }
+            } else {
+                answer_one(&question.join(" "), &mut out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Index => {
+            let cfg = load_config(&cli)?;
+            let start = std::time::Instant::now();
+            let engine = Engine::rebuild(cfg, &Bar::new()).context("building the index")?;
+            for (file, why) in engine.skipped() {
+                eprintln!("skipped {file}: {why}");
+            }
+            println!(
+                "indexed {} documents, {} passages, {} facts in {:.2}s",
+                engine.documents().len(),
+                engine.passage_count(),
+                engine.facts().len(),
+                start.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract { json, published } => {
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("reading text from stdin")?;
+            let mut out = std::io::stdout().lock();
+            for m in extract::mentions(&input, *published) {
+                let v = m.to_json();
+                if *json {
+                    writeln!(out, "{v}")?;
+                } else {
+                    let kind = v["type"].as_str().unwrap_or("");
+                    let value = match kind {
+                        "money" => {
+                            format!("{} {}", v["amount"], v["currency"].as_str().unwrap_or("?"))
+                        }
+                        "date" => format!(
+                            "{} ({})",
+                            v["date"].as_str().unwrap_or(""),
+                            v["grain"].as_str().unwrap_or("")
+                        ),
+                        "percent" => format!("{}%", v["value"]),
+                        _ => v["label"].as_str().unwrap_or("").to_string(),
+                    };
+                    writeln!(
+                        out,
+                        "{kind:8} {value:28} {:?} @{}..{}",
+                        v["text"].as_str().unwrap_or(""),
+                        v["start"],
+                        v["end"]
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Facts { json } => {
+            let engine = open_engine(load_config(&cli)?)?;
+            let mut out = std::io::stdout().lock();
+            for sf in engine.facts() {
+                let v = engine.fact_json(sf);
+                if *json {
+                    writeln!(out, "{v}")?;
+                } else {
+                    let doc = v["document"].as_str().unwrap_or("");
+                    let line = match v["type"].as_str() {
+                        Some("money") => format!(
+                            "money {:>16} {:4} year={} measure={} modality={} parties={} percent={}",
+                            v["amount"], v["currency"].as_str().unwrap_or("?"), v["year"], v["measure"].as_str().unwrap_or(""),
+                            v["modality"].as_str().unwrap_or(""), v["parties"], v["percent"]
+                        ),
+                        _ => format!("date  {:>16} {}", v["date"].as_str().unwrap_or(""), v["event"].as_str().unwrap_or("")),
+                    };
+                    writeln!(out, "{line}  [{doc} #{}]", v["passage"])?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

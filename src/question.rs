@@ -1,0 +1,536 @@
+//! Question understanding: decides whether a question asks for a trade figure, a date, a
+//! timeline or a passage, and pulls out what it constrains (years, countries, measure,
+//! share, total, hedged figures, event words). Works on what people type in chats:
+//! lowercase, no question mark, typos, `/commands`, English and Russian.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use crate::aliases::{Aliases, EntityId};
+use crate::extract::Measure;
+use crate::text;
+
+/// The language a question is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Lang {
+    /// Mostly Cyrillic text is Russian.
+    pub fn detect(s: &str) -> Lang {
+        if text::is_cyrillic(s) {
+            Lang::Ru
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// What kind of answer a question wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Intent {
+    Trade,
+    Date,
+    Timeline,
+    Passage,
+}
+
+/// An understood question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// The question as typed.
+    pub raw: String,
+    /// The question without its `/command` and bot mention.
+    pub text: String,
+    pub intent: Intent,
+    pub lang: Lang,
+    /// Years named, in order (a range gives its two ends in `range`).
+    pub years: Vec<i32>,
+    pub range: Option<(i32, i32)>,
+    pub countries: Vec<EntityId>,
+    /// Export, import or investment when asked for; `None` means trade turnover.
+    pub measure: Option<Measure>,
+    pub wants_share: bool,
+    pub wants_total: bool,
+    /// Asks for a potential, target or forecast rather than what happened.
+    pub wants_hedged: bool,
+    /// Asks how figures changed over the years.
+    pub wants_trend: bool,
+    /// Content words (stems) that describe an event: "treaty", "friendship", "signed".
+    pub event_words: Vec<EventWord>,
+}
+
+/// A content word of a question, as typed and as stemmed.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventWord {
+    pub word: String,
+    pub stem: String,
+}
+
+impl Question {
+    /// The question has nothing to search with: empty, punctuation, emoji.
+    pub fn is_blank(&self) -> bool {
+        !self.text.chars().any(char::is_alphanumeric)
+    }
+}
+
+static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(1[89]\d\d|20\d\d)\s*(?:-|–|—|to|and|until|till|through|по|до|и)\s*(1[89]\d\d|20\d\d)\b")
+        .expect("range regex")
+});
+static YEAR_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(1[89]\d\d|20\d\d)\b").expect("year regex"));
+
+const TRADE_CUES: &[&str] = &[
+    "trade",
+    "turnover",
+    "export",
+    "import",
+    "commerce",
+    "товарооборот",
+    "торговл",
+    "торгов",
+    "экспорт",
+    "импорт",
+    "invest",
+    "инвест",
+    "sales",
+];
+const QUANTITY_CUES: &[&str] = &[
+    "how much",
+    "how big",
+    "how large",
+    "how high",
+    "what was",
+    "what is",
+    "what's",
+    "size",
+    "volume",
+    "value",
+    "amount",
+    "total",
+    "figure",
+    "share",
+    "percent",
+    "%",
+    "grow",
+    "change",
+    "trend",
+    "increase",
+    "decrease",
+    "decline",
+    "dynamic",
+    "reach",
+    "potential",
+    "could",
+    "become",
+    "level",
+    "worth",
+    "сколько",
+    "каков",
+    "объем",
+    "объём",
+    "размер",
+    "доля",
+    "долю",
+    "процент",
+    "рост",
+    "динамик",
+    "измени",
+    "состав",
+    "достиг",
+    "потенциал",
+    "уровень",
+    "какой",
+    "какова",
+    "каким",
+    "был",
+];
+const DATE_CUES: &[&str] = &[
+    "when",
+    "what date",
+    "which date",
+    "what year",
+    "which year",
+    "what happened",
+    "what took place",
+    "date of",
+    "когда",
+    "какого числа",
+    "в каком году",
+    "дата",
+    "дату",
+    "что произошло",
+    "что случилось",
+    "что было",
+    "events",
+    "событи",
+];
+const TIMELINE_CUES: &[&str] = &[
+    "timeline",
+    "chronology",
+    "хронолог",
+    "history of events",
+    "list of events",
+];
+const SHARE_CUES: &[&str] = &[
+    "share",
+    "percent",
+    "%",
+    "proportion",
+    "fraction",
+    "доля",
+    "долю",
+    "процент",
+    "удельн",
+];
+const TOTAL_CUES: &[&str] = &[
+    "total",
+    "overall",
+    "all countries",
+    "whole",
+    "entire",
+    "общ",
+    "всего",
+    "совокупн",
+    "внешнеторгов",
+];
+const HEDGED_CUES: &[&str] = &[
+    "could",
+    "potential",
+    "may ",
+    "might",
+    "can ",
+    "become",
+    "possible",
+    "target",
+    "plan",
+    "goal",
+    "forecast",
+    "expect",
+    "will ",
+    "future",
+    "aim",
+    "потенциал",
+    "может",
+    "могут",
+    "прогноз",
+    "план",
+    "цель",
+    "ожида",
+    "будет",
+    "достичь",
+];
+const TREND_CUES: &[&str] = &[
+    "change",
+    "grow",
+    "grew",
+    "growth",
+    "trend",
+    "dynamic",
+    "evolve",
+    "over the years",
+    "increase",
+    "decline",
+    "series",
+    "history",
+    "by year",
+    "динамик",
+    "измени",
+    "рост",
+    "вырос",
+    "по годам",
+];
+/// Words of date and trade questions that say what kind of answer is wanted rather than
+/// which event: they are not event words.
+const FRAME_WORDS: &[&str] = &[
+    "when",
+    "date",
+    "year",
+    "happen",
+    "happened",
+    "took",
+    "place",
+    "day",
+    "exactly",
+    "time",
+    "timeline",
+    "chronology",
+    "event",
+    "events",
+    "ask",
+    "trade",
+    "turnover",
+    "mutual",
+    "total",
+    "share",
+    "figure",
+    "когда",
+    "дата",
+    "год",
+    "году",
+    "года",
+    "произошло",
+    "случилось",
+    "событие",
+    "события",
+    "хронология",
+    "число",
+    "числа",
+    "what",
+    "happened",
+    "did",
+];
+
+fn contains_cue(lower: &str, cues: &[&str]) -> bool {
+    cues.iter().any(|c| lower.contains(c))
+}
+
+/// True when a word is (or is a typo of) one of the trade cue words.
+fn is_trade_word(word: &str) -> bool {
+    let w = word.to_lowercase();
+    if TRADE_CUES.iter().any(|c| w.starts_with(c)) {
+        return true;
+    }
+    let budget = text::typo_budget(&w);
+    budget > 0
+        && [
+            "trade",
+            "turnover",
+            "exports",
+            "imports",
+            "товарооборот",
+            "торговля",
+            "экспорт",
+            "импорт",
+        ]
+        .iter()
+        .any(|c| text::edit_distance(&w, c, budget) <= budget)
+}
+
+/// Splits a leading `/command` (with an optional `@BotName`) from the rest.
+pub fn split_command(raw: &str) -> (Option<String>, &str) {
+    let t = raw.trim_start();
+    let Some(rest) = t.strip_prefix('/') else {
+        return (None, t);
+    };
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let word = &rest[..end];
+    let name = word.split('@').next().unwrap_or("").to_lowercase();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return (None, t);
+    }
+    (Some(name), rest[end..].trim_start())
+}
+
+/// Understands a question.
+pub fn parse(raw: &str, aliases: &Aliases) -> Question {
+    let (command, rest) = split_command(raw);
+    let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = format!(" {} ", text.to_lowercase());
+    let lang = Lang::detect(&text);
+
+    let mut years: Vec<i32> = Vec::new();
+    let mut range = None;
+    if let Some(c) = RANGE_RE.captures(&text) {
+        let a: i32 = c[1].parse().unwrap_or(0);
+        let b: i32 = c[2].parse().unwrap_or(0);
+        if a < b {
+            range = Some((a, b));
+        }
+    }
+    for c in YEAR_RE.captures_iter(&text) {
+        if let Ok(y) = c[1].parse::<i32>() {
+            if !years.contains(&y) {
+                years.push(y);
+            }
+        }
+    }
+    if range.is_none() && years.len() >= 2 {
+        let (lo, hi) = (
+            years.iter().min().copied().unwrap_or(0),
+            years.iter().max().copied().unwrap_or(0),
+        );
+        range = Some((lo, hi));
+    }
+
+    let mut analyzer = text::analyzer();
+    let terms = text::terms(&mut analyzer, &text);
+    let mentions = aliases.find(&text, &terms, true);
+    let mut countries: Vec<EntityId> = Vec::new();
+    for m in &mentions {
+        if !countries.contains(&m.entity) {
+            countries.push(m.entity);
+        }
+    }
+    let in_mention = |start: usize| mentions.iter().any(|m| start >= m.start && start < m.end);
+
+    let words: Vec<(&text::Term, String)> = terms
+        .iter()
+        .map(|t| (t, text[t.start..t.end].to_lowercase()))
+        .collect();
+    let has_trade_word = words.iter().any(|(_, w)| is_trade_word(w));
+    // Typed country names with typos ("kazahstan").
+    for (t, w) in &words {
+        if in_mention(t.start) || text::is_stop_word(w) || is_trade_word(w) || w.chars().count() < 5
+        {
+            continue;
+        }
+        if let Some(id) = aliases.fuzzy_entity(w) {
+            if !countries.contains(&id) {
+                countries.push(id);
+            }
+        }
+    }
+
+    let content_words = words
+        .iter()
+        .filter(|(t, w)| !text::is_stop_word(w) && !in_mention(t.start) && !YEAR_RE.is_match(w))
+        .count();
+    let forced = command.as_deref();
+    let intent = match forced {
+        Some("trade") => Intent::Trade,
+        Some("when") | Some("date") => Intent::Date,
+        Some("timeline") => Intent::Timeline,
+        _ if contains_cue(&lower, TIMELINE_CUES) => Intent::Timeline,
+        _ if has_trade_word
+            && (!years.is_empty() || contains_cue(&lower, QUANTITY_CUES) || content_words <= 2) =>
+        {
+            Intent::Trade
+        }
+        _ if contains_cue(&lower, DATE_CUES) => Intent::Date,
+        _ => Intent::Passage,
+    };
+
+    let measure = if lower.contains("export") || lower.contains("экспорт") {
+        Some(Measure::Export)
+    } else if lower.contains("import") || lower.contains("импорт") {
+        Some(Measure::Import)
+    } else if lower.contains("invest") || lower.contains("инвест") {
+        Some(Measure::Investment)
+    } else {
+        None
+    };
+
+    let event_words = words
+        .iter()
+        .filter(|(t, w)| {
+            !text::is_stop_word(w)
+                && !in_mention(t.start)
+                && !YEAR_RE.is_match(w)
+                && !FRAME_WORDS.contains(&w.as_str())
+                && !is_trade_word(w)
+                && w.chars().any(char::is_alphabetic)
+        })
+        .map(|(t, w)| EventWord {
+            word: w.clone(),
+            stem: t.term.clone(),
+        })
+        .collect();
+
+    Question {
+        raw: raw.to_string(),
+        intent,
+        lang,
+        years,
+        range,
+        countries,
+        measure,
+        wants_share: contains_cue(&lower, SHARE_CUES),
+        wants_total: contains_cue(&lower, TOTAL_CUES),
+        wants_hedged: contains_cue(&lower, HEDGED_CUES),
+        wants_trend: contains_cue(&lower, TREND_CUES) || range.is_some(),
+        event_words,
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Question {
+        parse(s, &Aliases::builtin())
+    }
+
+    #[test]
+    fn trade_questions_in_many_shapes() {
+        for s in [
+            "What was the trade turnover between Kyrgyzstan and Kazakhstan in 2002?",
+            "trade 2000",
+            "/trade 2003",
+            "/trade@FactBot kz kg 2023",
+            "how much was mutual trade in 2001",
+            "turnovr 2002",
+            "товарооборот в 2023 году",
+            "How big could trade between Kazakhstan and Kyrgyzstan become?",
+        ] {
+            assert_eq!(q(s).intent, Intent::Trade, "{s}");
+        }
+    }
+
+    #[test]
+    fn date_and_passage_questions() {
+        assert_eq!(
+            q("When was the Treaty of Eternal Friendship signed?").intent,
+            Intent::Date
+        );
+        assert_eq!(
+            q("когда были установлены дипломатические отношения").intent,
+            Intent::Date
+        );
+        assert_eq!(q("What happened in 1997?").intent, Intent::Date);
+        assert_eq!(q("/timeline").intent, Intent::Timeline);
+        assert_eq!(q("/when treaty of eternal friendship").intent, Intent::Date);
+        assert_eq!(
+            q("Which region of Kyrgyzstan is the most developed?").intent,
+            Intent::Passage
+        );
+        assert_eq!(
+            q("How many Kazakh-Kyrgyz joint ventures operated in Kyrgyzstan?").intent,
+            Intent::Passage
+        );
+    }
+
+    #[test]
+    fn constraints() {
+        let x = q("How did trade between the two countries change from 2000 to 2003?");
+        assert_eq!(x.range, Some((2000, 2003)));
+        assert!(x.wants_trend);
+        let x = q("/trade kz kg 2023");
+        assert_eq!(x.countries.len(), 2);
+        assert_eq!(x.years, vec![2023]);
+        let x = q("What share of Kyrgyzstan's foreign trade fell on Kazakhstan in 2023?");
+        assert!(x.wants_share);
+        let x = q("What was Kyrgyzstan's total foreign trade turnover in 2023?");
+        assert!(x.wants_total && !x.wants_share);
+        assert_eq!(x.countries.len(), 1);
+        let x = q("exports of kazahstan in 2020");
+        assert_eq!(x.measure, Some(Measure::Export));
+        assert_eq!(x.countries.len(), 1);
+    }
+
+    #[test]
+    fn event_words_skip_frame_words() {
+        let x = q("When was the Treaty of Eternal Friendship signed?");
+        let w: Vec<&str> = x.event_words.iter().map(|w| w.word.as_str()).collect();
+        assert_eq!(w, vec!["treaty", "eternal", "friendship", "signed"]);
+    }
+
+    #[test]
+    fn commands_split() {
+        assert_eq!(
+            split_command("/trade@Bot 2003"),
+            (Some("trade".into()), "2003")
+        );
+        assert_eq!(split_command("plain text"), (None, "plain text"));
+        assert_eq!(split_command("/ a"), (None, "/ a"));
+    }
+}

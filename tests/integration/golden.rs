@@ -1,0 +1,81 @@
+//! Golden questions: every question in a file gets the expected answer.
+
+use std::path::Path;
+
+use crate::judge::judge;
+use crate::support::{engine_for, read_jsonl, repo, sample_documents};
+
+fn check_all(documents: &Path, questions: &Path) {
+    let (engine, _tmp) = engine_for(documents);
+    let mut failures = Vec::new();
+    let qs = read_jsonl(questions);
+    assert!(!qs.is_empty());
+    for q in &qs {
+        let text = q["question"].as_str().expect("question");
+        let answer = engine.ask(text).to_json();
+        if let Err(why) = judge(q, &answer) {
+            failures.push(format!("{text:?}: {why}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} failed:\n{}",
+        failures.len(),
+        qs.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn seed_questions_on_the_sample_corpus() {
+    check_all(
+        &sample_documents(),
+        &repo().join("tests/data/seed-questions.jsonl"),
+    );
+}
+
+#[test]
+fn paraphrases_typos_commands_and_russian_on_the_sample_corpus() {
+    check_all(
+        &sample_documents(),
+        &repo().join("tests/data/sample-questions.jsonl"),
+    );
+}
+
+#[test]
+fn potential_is_said_to_be_one() {
+    let (engine, _tmp) = engine_for(&sample_documents());
+    let a = engine.ask("How big could trade between Kazakhstan and Kyrgyzstan become?");
+    assert!(a.text().contains("potential"), "{}", a.text());
+    assert_eq!(a.to_json()["facts"][0]["modality"], "potential");
+}
+
+#[test]
+fn trend_reports_growth_over_the_range() {
+    let (engine, _tmp) = engine_for(&sample_documents());
+    let text = engine
+        .ask("How did trade between the two countries change from 2000 to 2003?")
+        .text();
+    assert!(text.contains("x2.51") && text.contains("+151"), "{text}");
+}
+
+#[test]
+fn missing_year_names_the_years_covered() {
+    let (engine, _tmp) = engine_for(&sample_documents());
+    let a = engine.ask("What was trade in 1995?");
+    let text = a.text();
+    assert!(
+        text.contains("1995") && text.contains("2000") && text.contains("2003"),
+        "{text}"
+    );
+    assert!(a.facts.is_empty());
+}
+
+#[test]
+fn russian_question_gets_russian_wording() {
+    let (engine, _tmp) = engine_for(&sample_documents());
+    let a = engine.ask("товарооборот в 2002 году");
+    assert_eq!(a.headline.as_deref(), Some("160,7 млн долларов США"));
+    let a = engine.ask("когда был подписан договор о вечной дружбе");
+    assert_eq!(a.headline.as_deref(), Some("8 апреля 1997 г."));
+}

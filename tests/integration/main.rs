@@ -1,0 +1,9 @@
+//! The integration suite: one test binary, built once. Each module covers one part of the
+//! product against real documents (the shipped sample corpus and `tests/data/`).
+
+mod cli;
+mod corpus;
+mod golden;
+mod hostile;
+mod judge;
+mod support;
