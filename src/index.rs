@@ -236,10 +236,11 @@ impl Index {
                 message: "CURRENT names no generation".into(),
             });
         }
-        Self::open_generation(&root.join(name)).map(Some)
+        Self::open_generation_dir(&root.join(name)).map(Some)
     }
 
-    fn open_generation(dir: &Path) -> Result<Index, IndexError> {
+    /// Opens one generation folder (as written by [`Index::build_into`]).
+    pub fn open_generation_dir(dir: &Path) -> Result<Index, IndexError> {
         let meta_path = dir.join("meta.json");
         let bytes = fs::read(&meta_path).map_err(io_err("read", &meta_path))?;
         let meta: IndexMeta = serde_json::from_slice(&bytes).map_err(|e| IndexError::Meta {

@@ -6,6 +6,7 @@
 
 pub mod aliases;
 pub mod answer;
+pub mod bench;
 pub mod config;
 pub mod corpus;
 pub mod engine;

@@ -61,6 +61,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure index build and answer latency on a corpus (the documents folder, or a
+    /// JSON Lines file of passages) and a query set.
+    Bench {
+        /// JSON Lines corpus: {"id": .., "source": .., "text": ..} per line.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Queries, one per line (or a golden question file: its `question` fields).
+        #[arg(long)]
+        queries: PathBuf,
+        /// Run the query set this many times.
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -217,6 +233,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         v["end"]
                     )?;
                 }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            corpus,
+            queries,
+            repeat,
+            json,
+        } => {
+            let cfg = load_config(&cli)?;
+            let aliases = factbot::index::load_aliases(&cfg).context("loading aliases")?;
+            let corpus = match corpus {
+                Some(path) => factbot::bench::read_corpus(path)?,
+                None => factbot::corpus::load_dir(
+                    &cfg.documents,
+                    factbot::corpus::SplitOptions {
+                        max_passage_words: cfg.search.max_passage_words,
+                        max_file_bytes: cfg.search.max_document_bytes,
+                    },
+                )?,
+            };
+            let queries = factbot::bench::read_queries(queries)?;
+            let tmp = tempfile::tempdir().context("creating a temporary index folder")?;
+            let report = factbot::bench::run(
+                corpus,
+                tmp.path(),
+                cfg,
+                aliases,
+                &queries,
+                (*repeat).max(1),
+                &Bar::new(),
+            )?;
+            if *json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("{}", factbot::bench::table(&report));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -63,6 +63,10 @@ pub struct Question {
     pub wants_hedged: bool,
     /// Asks how figures changed over the years.
     pub wants_trend: bool,
+    /// Asks for a whole year's figure ("full-year", "annual"): part-year figures don't do.
+    pub wants_full_year: bool,
+    /// The part of a year asked about ("first quarter of 2023"), as months.
+    pub period: Option<(u32, u32)>,
     /// Content words (stems) that describe an event: "treaty", "friendship", "signed".
     pub event_words: Vec<EventWord>,
 }
@@ -228,6 +232,17 @@ const HEDGED_CUES: &[&str] = &[
     "будет",
     "достичь",
 ];
+const FULL_YEAR_CUES: &[&str] = &[
+    "full-year",
+    "full year",
+    "whole year",
+    "entire year",
+    "annual",
+    "за год",
+    "за весь год",
+    "годово",
+    "по итогам года",
+];
 const TREND_CUES: &[&str] = &[
     "change",
     "grow",
@@ -257,7 +272,10 @@ const FRAME_WORDS: &[&str] = &[
     "happen",
     "happened",
     "took",
+    "take",
     "place",
+    "occur",
+    "occurred",
     "day",
     "exactly",
     "time",
@@ -447,6 +465,10 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         wants_total: contains_cue(&lower, TOTAL_CUES),
         wants_hedged: contains_cue(&lower, HEDGED_CUES),
         wants_trend: contains_cue(&lower, TREND_CUES) || range.is_some(),
+        wants_full_year: contains_cue(&lower, FULL_YEAR_CUES),
+        period: crate::extract::dates::find_periods(&text)
+            .first()
+            .map(|p| (p.from_month, p.to_month)),
         event_words,
         text,
     }

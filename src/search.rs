@@ -69,6 +69,17 @@ impl QueryPlan {
             .collect()
     }
 
+    /// The question was written mostly in Cyrillic.
+    pub fn is_cyrillic(&self) -> bool {
+        let words: String = self
+            .terms
+            .iter()
+            .map(|t| t.word.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        text::is_cyrillic(&words)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.terms.iter().all(|t| t.variants.is_empty())
     }
@@ -175,7 +186,7 @@ fn fuzzy_terms(
     stem: &str,
     distance: usize,
 ) -> Vec<(String, u64)> {
-    if distance == 0 || stem.chars().count() < 4 {
+    if distance == 0 || stem.chars().count() < 5 {
         return Vec::new();
     }
     let query = FuzzyTermQuery::new(
@@ -236,7 +247,7 @@ pub fn run(
                 TermQuery::new(Term::from_field_text(f.title, v), IndexRecordOption::Basic);
             alternatives.push(Box::new(BoostQuery::new(
                 Box::new(title_q),
-                *w * opts.title_boost * 0.2,
+                *w * opts.title_boost * 0.5,
             )));
         }
         if !alternatives.is_empty() {
@@ -261,7 +272,13 @@ pub fn run(
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string();
-        let (highlights, covered) = highlight(&mut analyzer, &text, plan, &variants);
+        let doc_idx = get_u64(f.doc) as usize;
+        let title = index
+            .meta
+            .documents
+            .get(doc_idx)
+            .map_or("", |d| d.title.as_str());
+        let (highlights, covered) = highlight(&mut analyzer, &text, title, plan, &variants);
         hits.push(Hit {
             doc: get_u64(f.doc) as usize,
             position: get_u64(f.position) as usize,
@@ -280,8 +297,14 @@ pub fn run(
         .filter(|t| !t.variants.is_empty())
         .count()
         .max(1) as f32;
+    // Of two equally good passages, the one in the asker's language reads better.
+    let asked_cyrillic = plan.is_cyrillic();
     for h in &mut hits {
         h.score *= 0.4 + (h.covered as f32 / n);
+        let head: String = h.text.chars().take(300).collect();
+        if text::is_cyrillic(&head) != asked_cyrillic {
+            h.score *= 0.8;
+        }
     }
     hits.sort_by(|a, b| {
         b.score
@@ -293,10 +316,11 @@ pub fn run(
 }
 
 /// Marks the words of `text` that match the plan; returns their byte ranges and how many
-/// distinct question words they cover.
+/// distinct question words they and the document's title cover.
 pub fn highlight(
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     text: &str,
+    title: &str,
     plan: &QueryPlan,
     variants: &HashSet<String>,
 ) -> (Vec<(usize, usize)>, usize) {
@@ -305,6 +329,13 @@ pub fn highlight(
     for t in text::terms(analyzer, text) {
         if variants.contains(&t.term) {
             ranges.push((t.start, t.end));
+            present.insert(t.term);
+        }
+    }
+    // A passage of an article titled "Kazakhstan and Uzbekistan ..." is about them even
+    // where it does not repeat their names.
+    for t in text::terms(analyzer, title) {
+        if variants.contains(&t.term) {
             present.insert(t.term);
         }
     }

@@ -150,6 +150,54 @@ impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
     }
 }
 
+/// Latin spelling of a Cyrillic (Russian or Kazakh) word, so that names match across
+/// scripts: "байконур" → "baykonur" (within a typo of "baikonur").
+pub fn transliterate(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let t = match c {
+            'а' | 'ә' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' | 'ғ' => "g",
+            'д' => "d",
+            'е' | 'э' => "e",
+            'ё' => "yo",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'і' => "i",
+            'й' => "y",
+            'к' | 'қ' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'ң' => "ng",
+            'о' | 'ө' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' | 'ү' | 'ұ' => "u",
+            'ф' => "f",
+            'х' | 'һ' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ы' => "y",
+            'ю' => "yu",
+            'я' => "ya",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(t);
+    }
+    out
+}
+
 /// Words that carry no meaning for retrieval in a question (checked on the lowercase,
 /// unstemmed word). English and Russian question words, articles, auxiliaries.
 pub fn is_stop_word(word: &str) -> bool {
@@ -506,6 +554,13 @@ mod tests {
         let text = "The treaty was signed on 8 Apr. 1997 by both. В 2003 г. подписан договор.";
         let s = sentences(text);
         assert_eq!(s.len(), 2, "{s:?}");
+    }
+
+    #[test]
+    fn transliteration_brings_names_within_a_typo() {
+        assert_eq!(transliterate("Байконур"), "baykonur");
+        assert!(edit_distance(&transliterate("ташкент"), "tashkent", 1) <= 1);
+        assert_eq!(transliterate("Kazakh"), "kazakh");
     }
 
     #[test]

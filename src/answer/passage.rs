@@ -1,5 +1,9 @@
 //! Passage answers: the best passages for a free question, with the matched words marked.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::{Answer, AnswerKind, Context, SourceRef};
 use crate::question::{Lang, Question};
 use crate::search;
@@ -10,13 +14,23 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
     if plan.is_empty() {
         return None;
     }
-    let hits = match search::run(ctx.index, &plan, &ctx.search, offset, ctx.results) {
+    // Fetch a few more than shown so the kind of answer asked for can re-rank them.
+    let mut hits = match search::run(ctx.index, &plan, &ctx.search, 0, offset + ctx.results + 8) {
         Ok(h) => h,
         Err(e) => {
             log::error!("{e}");
             return None;
         }
     };
+    if let Some(kind) = expected_kind(&q.text) {
+        for h in &mut hits {
+            if kind.is_match(&h.text) {
+                h.score *= 1.3;
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+    }
+    let hits: Vec<search::Hit> = hits.into_iter().skip(offset).take(ctx.results).collect();
     let asked = plan.terms.len();
     let top = hits.first()?;
     // A long question whose best passage shares only a word or two with it found nothing.
@@ -60,6 +74,35 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
         ),
     });
     Some(a)
+}
+
+/// What a "how long / how many / when" question's answer looks like in a passage.
+fn expected_kind(question: &str) -> Option<&'static Regex> {
+    static DISTANCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\d[\d,.\s]*\s?(?:km|kilomet\w*|miles?|км|километр\w*)\b")
+            .expect("distance regex")
+    });
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").expect("number regex"));
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("year regex"));
+    let l = question.to_lowercase();
+    let has = |cues: &[&str]| cues.iter().any(|c| l.contains(c));
+    if has(&[
+        "how long",
+        "how far",
+        "length",
+        "протяж",
+        "длин",
+        "какова граница",
+    ]) {
+        Some(&DISTANCE)
+    } else if has(&["how many", "how much", "number of", "сколько", "количеств"]) {
+        Some(&NUMBER)
+    } else if has(&["when", "what year", "когда", "в каком году"]) {
+        Some(&DATE)
+    } else {
+        None
+    }
 }
 
 /// The next page of passages for a question ("More").

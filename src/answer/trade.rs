@@ -22,7 +22,8 @@ fn score(ctx: &Context, q: &Question, m: &MoneyFact) -> Option<i32> {
     match (q.wants_hedged, hedged) {
         (true, true) => s += 4,
         (true, false) => s -= 1,
-        (false, true) => s -= 6,
+        // A target or forecast never answers a question about what happened.
+        (false, true) => return None,
         (false, false) => s += 2,
     }
     match q.measure {
@@ -54,12 +55,12 @@ fn score(ctx: &Context, q: &Question, m: &MoneyFact) -> Option<i32> {
             .iter()
             .filter(|w| m.parties.iter().any(|p| p == *w))
             .count();
-        if shared == 0 {
+        // Every country the question names must be a party: Kazakhstan's trade with
+        // Uzbekistan does not answer a question about Kazakhstan and China.
+        if shared < wanted.len() {
             return None;
         }
-        if shared == wanted.len() {
-            s += 3;
-        }
+        s += 3;
         if wanted.len() == 1 && q.wants_total && m.scope == Scope::Total {
             s += 3;
         }
@@ -81,8 +82,14 @@ fn score(ctx: &Context, q: &Question, m: &MoneyFact) -> Option<i32> {
             s -= 3;
         }
     }
-    if m.period.is_some() {
-        s -= 1;
+    // A part of a year answers only a question about that part; a full-year question
+    // never gets a part-year figure.
+    match (q.period, &m.period) {
+        (Some(want), Some(p)) if (p.from_month, p.to_month) == want => s += 3,
+        (Some(_), _) => return None,
+        (None, Some(_)) if q.wants_full_year => return None,
+        (None, Some(_)) => s -= 1,
+        (None, None) => {}
     }
     if m.currency.is_none() {
         s -= 1;
@@ -552,6 +559,36 @@ pub(super) fn nothing(ctx: &Context, q: &Question) -> Answer {
             Lang::En => format!("They give figures for {}.", format::list(&ys, lang)),
             Lang::Ru => format!("Есть данные за {}.", format::list(&ys, lang)),
         });
+    }
+    // Say what the documents do have for that year: a part-year figure, a forecast.
+    if let Some(&year) = q.years.first() {
+        let relaxed = Question {
+            wants_hedged: true,
+            wants_full_year: false,
+            period: None,
+            ..q.clone()
+        };
+        let near: Vec<&MoneyFact> = ctx
+            .stored_facts()
+            .iter()
+            .filter_map(|sf| match &sf.fact {
+                Fact::Money(m) if m.year == Some(year) && score(ctx, &relaxed, m).is_some() => {
+                    Some(m)
+                }
+                _ => None,
+            })
+            .take(3)
+            .collect();
+        for m in near {
+            let what = describe(ctx, m, lang);
+            let note = format::modality_note(m.modality, lang)
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            line.push_str(&format!(
+                "\n{} — {what}{note}.",
+                format::money(m.amount, m.currency.as_deref(), lang)
+            ));
+        }
     }
     let mut a = super::nothing(ctx, q, Some(line));
     a.kind = AnswerKind::None;

@@ -140,7 +140,7 @@ static MEASURES: LazyLock<Vec<(Measure, Cue)>> = LazyLock::new(|| {
         (
             Measure::Other,
             Cue::new(
-                r"surplus|deficit|balance|gdp|budget|loan\w*|grant\w*|credit\w*|aid|debt|cost\w*|price\w*|worth|project\w*|fund\w*|сальдо|дефицит\w*|профицит\w*|ввп|бюджет\w*|кредит\w*|заем\w*|займ\w*|грант\w*|долг\w*|стоимост\w*|проект\w*|фонд\w*",
+                r"surplus|deficit|balance|gdp|budget|loan\w*|grant\w*|credit\w*|aid|debt|cost\w*|price\w*|rent|project\w*|fund\w*|duties|dut(?:y|ies)|tax\w*|сальдо|дефицит\w*|профицит\w*|ввп|бюджет\w*|кредит\w*|заем\w*|займ\w*|грант\w*|долг\w*|стоимост\w*|проект\w*|фонд\w*",
             ),
         ),
         (
@@ -183,16 +183,21 @@ static BOTH_SIDES: LazyLock<Cue> = LazyLock::new(|| {
         r"between (?:the )?(?:two )?(?:states|countries|sides|nations|republics)|bilateral|mutual|two countries|both countries|двусторонн\w*|взаимн\w*|между (?:двумя )?(?:странами|государствами)|двух стран",
     )
 });
+static YEAR_EARLIER: LazyLock<Cue> = LazyLock::new(|| {
+    Cue::new(
+        r"a year earlier|a year ago|a year before|the previous year|the year before|годом ранее|годом раньше|годом прежде|в предыдущем году",
+    )
+});
 static PART_OF: LazyLock<Cue> = LazyLock::new(|| {
     Cue::new(r"of which|including|of this|из них|из которых|в том числе|из этого")
 });
 static SHARE_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(?:\(|,|—|–|-)?\s*(?:or|i\.e\.|that is|which is|или|что составляет|это)?\s*(?:about|around|almost|nearly|около|почти)?\s*$")
+    Regex::new(r"(?i)^\s*(?:(?:in|for|в|за)\s+\d{4}(?:\s*(?:году|года|г\.))?)?\s*(?:\(|,|—|–|-)?\s*(?:or|i\.e\.|that is|which is|или|что составляет|это)?\s*(?:about|around|almost|nearly|около|почти)?\s*$")
         .expect("share link regex")
 });
 static EVENT_VERB: LazyLock<Cue> = LazyLock::new(|| {
     Cue::new(
-        r"signed|establish\w*|opened|founded|adopted|ratified|visit\w*|held|launched|created|joined|became|declared|proclaimed|concluded|entered into force|took place|met|agreed|inaugurat\w*|подписа\w*|установл\w*|открыт\w*|основан\w*|принят\w*|ратифицирова\w*|посети\w*|состоял\w*|прош[её]л|создан\w*|вступил\w*|объявлен\w*|провозглаш\w*",
+        r"signed|establish\w*|opened|founded|adopted|ratified|visit\w*|held|launched|created|joined|became|declared|proclaimed|concluded|entered into force|took place|met|agreed|inaugurat\w*|leased|handed over|transferred|broke out|erupted|began|started|ended|settled|demarcated|delimited|reopened|closed|announced|аренд\w*|передал\w*|началась|начался|завершил\w*|подписа\w*|установл\w*|открыт\w*|основан\w*|принят\w*|ратифицирова\w*|посети\w*|состоял\w*|прош[её]л|создан\w*|вступил\w*|объявлен\w*|провозглаш\w*",
     )
 });
 
@@ -268,7 +273,20 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
     let found = mentions(passage, ctx.published);
     let mut analyzer = text::analyzer();
     let terms = text::terms(&mut analyzer, passage);
-    let entities = ctx.aliases.find(passage, &terms, false);
+    let found_money: Vec<(usize, usize)> = found
+        .iter()
+        .filter_map(|m| match m {
+            Mention::Money(x) => Some((x.start, x.end)),
+            _ => None,
+        })
+        .collect();
+    // "долларов США" names a currency, not a party.
+    let entities: Vec<EntityMention> = ctx
+        .aliases
+        .find(passage, &terms, false)
+        .into_iter()
+        .filter(|e| !found_money.iter().any(|&(a, b)| e.start < b && a < e.end))
+        .collect();
     let title_terms = text::terms(&mut analyzer, ctx.title);
     let title_entities: Vec<EntityId> = dedup(
         ctx.aliases
@@ -335,17 +353,20 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
         } else if let Some(m) = sentence_measure(sc.text) {
             prev_measure = Some(m);
         }
+        // The year a passage is talking about carries into the sentences after it that name
+        // none ("Trade in 2022 was ... Exports were ..."); a sentence with several resets it.
         let years: Vec<i32> = dedup(
             sc.dates
                 .iter()
+                .filter(|d| d.date.grain() == super::Grain::Year && !is_dateline(&sc, d))
                 .map(|d| d.date.year)
                 .chain(sc.periods.iter().map(|p| p.year)),
         );
-        prev_sentence_year = if years.len() == 1 && sc.money.is_empty() {
-            Some(years[0])
-        } else {
-            None
-        };
+        match years.len() {
+            0 => {}
+            1 => prev_sentence_year = Some(years[0]),
+            _ => prev_sentence_year = None,
+        }
         facts.extend(money_facts.into_iter().map(Fact::Money));
         facts.extend(
             date_facts(&sc, ctx, &passage_entities, &title_entities)
@@ -388,6 +409,22 @@ fn sentence_measure(sentence: &str) -> Option<Measure> {
 
 /// The measure named nearest before the figure in its sentence, else the first after it.
 fn measure_for(sentence: &str, rel_start: usize, rel_end: usize) -> Option<Measure> {
+    // "a 5 billion yuan credit line", "$2 million loan": what follows names the figure.
+    let mut right_after = rel_end;
+    for (n, (i, _)) in sentence[rel_end..].char_indices().enumerate() {
+        right_after = rel_end + i;
+        if n >= 14 {
+            break;
+        }
+    }
+    if let Some((_, cue)) = MEASURES.iter().find(|(m, _)| *m == Measure::Other) {
+        if cue
+            .first_in(&sentence[rel_end..right_after])
+            .is_some_and(|p| p <= 2)
+        {
+            return Some(Measure::Other);
+        }
+    }
     let before = &sentence[..rel_start];
     let nearest_before = MEASURES
         .iter()
@@ -437,6 +474,30 @@ fn money_facts(
     let len = sc.text.len();
     let first_entity = sc.entities.first().map(|m| m.entity);
     let enumeration = is_enumeration(sc);
+    // "X, or 8.3%": the percentage each figure states of a whole.
+    let linked: Vec<Option<&Percent>> = sc
+        .money
+        .iter()
+        .map(|m| {
+            sc.percents.iter().copied().find(|p| {
+                p.start >= m.end
+                    && SHARE_LINK.is_match(&sc.text[sc.rel(m.end).min(len)..sc.rel(p.start)])
+            })
+        })
+        .collect();
+    // "X, or 0.7% of the Kyrgyz Republic's $8.4 billion foreign trade": the next figure
+    // is the whole.
+    let whole_after: Vec<Option<usize>> = (0..sc.money.len())
+        .map(|i| {
+            let p = linked[i]?;
+            let next = sc.money.get(i + 1)?;
+            let between = sc.text.get(sc.rel(p.end)..sc.rel(next.start))?;
+            let b = between.trim_start().to_lowercase();
+            (between.len() < 90
+                && (b.starts_with("of ") || b.starts_with("от ") || b.starts_with("из ")))
+            .then_some(i + 1)
+        })
+        .collect();
     for (i, m) in sc.money.iter().enumerate() {
         let clause = sc.clause_of(m.start);
         let (cs, _ce) = clause_range(&sc.starts, clause, len);
@@ -447,16 +508,21 @@ fn money_facts(
         // ("In 2019, trade ..."), else the sentence's only year, else the previous
         // sentence's only year.
         let clause_period = sc.periods.iter().find(|p| sc.clause_of(p.start) == clause);
-        let clause_date = best_date(
+        let clause_date = nearest_date(
             sc.dates
                 .iter()
-                .filter(|d| sc.clause_of(d.start) == clause)
+                .filter(|d| sc.clause_of(d.start) == clause && !is_dateline(sc, d))
                 .copied(),
+            m,
         );
         let header_date = best_date(
             sc.dates
                 .iter()
-                .filter(|d| !sc.clause_has_money(sc.clause_of(d.start)) && d.start < m.start)
+                .filter(|d| {
+                    !sc.clause_has_money(sc.clause_of(d.start))
+                        && d.start < m.start
+                        && !is_dateline(sc, d)
+                })
                 .copied(),
         );
         let header_period = sc
@@ -466,6 +532,7 @@ fn money_facts(
         let sentence_years: Vec<i32> = dedup(
             sc.dates
                 .iter()
+                .filter(|d| !is_dateline(sc, d))
                 .map(|d| d.date.year)
                 .chain(sc.periods.iter().map(|p| p.year)),
         );
@@ -493,6 +560,13 @@ fn money_facts(
             None
         };
 
+        // "$1.0 billion a year earlier": the year before the sentence's own.
+        let year = if YEAR_EARLIER.is_in(&sc.text[rel_end..].chars().take(30).collect::<String>()) {
+            sentence_years.first().map(|y| y - 1).or(year)
+        } else {
+            year
+        };
+
         let measure = measure_for(sc.text, rel_start, rel_end)
             .or(prev_measure)
             .unwrap_or(Measure::Other);
@@ -501,31 +575,44 @@ fn money_facts(
         // Parties: the clause's own names plus the sentence's first (its subject); a list
         // of three or more names means the whole group; "between the two countries" means
         // the passage's (or the title's) main pair.
-        let mut parties: Vec<EntityId> = if enumeration {
-            dedup(sc.entities.iter().map(|e| e.entity))
-        } else {
-            let own = sc
-                .entities
+        // A clause that names no one speaks of the whole sentence's parties.
+        let own: Vec<EntityId> = dedup(
+            sc.entities
                 .iter()
                 .filter(|e| sc.clause_of(e.start) == clause)
-                .map(|e| e.entity);
+                .map(|e| e.entity),
+        );
+        let mut parties: Vec<EntityId> = if enumeration || own.is_empty() {
+            dedup(sc.entities.iter().map(|e| e.entity))
+        } else {
             dedup(first_entity.into_iter().chain(own))
         };
         let refers_to_pair = BOTH_SIDES.is_in(sc.text);
-        if parties.len() < 2 && refers_to_pair || parties.is_empty() {
+        if refers_to_pair && parties.len() < 2 || parties.is_empty() {
             let fallback = if passage_entities.is_empty() {
                 title_entities
             } else {
                 passage_entities
             };
             for &e in fallback {
-                if !parties.contains(&e) && (refers_to_pair || parties.is_empty()) {
+                if !parties.contains(&e) {
                     parties.push(e);
                 }
             }
         }
         let clause_text = &sc.text[cs..rel_end];
         let total_cue = TOTAL.is_in(clause_text) || (cs == 0 && TOTAL.is_in(&sc.text[..rel_start]));
+        // "trade with China reached ...": one named partner of the country the passage is
+        // about.
+        if parties.len() == 1 && !total_cue && !enumeration {
+            if let Some(&main) = passage_entities
+                .iter()
+                .chain(title_entities)
+                .find(|e| !parties.contains(e))
+            {
+                parties.insert(0, main);
+            }
+        }
         let scope = match parties.len() {
             0 => Scope::Unknown,
             1 if total_cue => Scope::Total,
@@ -535,16 +622,41 @@ fn money_facts(
         };
 
         // Share: "X or 8.3%", "X (8.3%)"; the whole is an earlier figure joined by "of which".
-        let percent = sc
-            .percents
-            .iter()
-            .find(|p| p.start >= m.end && SHARE_LINK.is_match(&sc.text[rel_end..sc.rel(p.start)]));
+        let percent = linked[i];
         let whole = if i > 0 {
             let prev = sc.money[i - 1];
             let between = &sc.text[sc.rel(prev.end)..rel_start];
             PART_OF.is_in(between).then_some(prev.amount)
         } else {
             None
+        };
+        let whole = whole.or_else(|| whole_after[i].map(|j| sc.money[j].amount));
+        // This figure is the whole of the one before: its parties are the ones named
+        // between the two ("the Kyrgyz Republic's"), and it is a total when said so.
+        let whole_of = i.checked_sub(1).filter(|&k| whole_after[k] == Some(i));
+        let (mut parties, scope) = match whole_of.and_then(|k| linked[k]) {
+            Some(p) => {
+                let from = sc.rel(p.end);
+                let named: Vec<EntityId> = dedup(
+                    sc.entities
+                        .iter()
+                        .filter(|e| sc.rel(e.start) >= from && e.start < m.start)
+                        .map(|e| e.entity),
+                );
+                let named = if named.is_empty() {
+                    first_entity.into_iter().collect()
+                } else {
+                    named
+                };
+                let tail: String = sc.text[from..].chars().take(rel_end - from + 40).collect();
+                let scope = if TOTAL.is_in(&tail) && named.len() == 1 {
+                    Scope::Total
+                } else {
+                    scope
+                };
+                (named, scope)
+            }
+            None => (parties, scope),
         };
         let (percent, computed) = match (percent, whole) {
             (Some(p), _) => (Some(p.value), false),
@@ -615,6 +727,52 @@ fn month_period(d: &DateMention) -> Option<Period> {
     }
 }
 
+/// The date nearest the figure in its clause ("$2.9 billion in 2019 and $2.6 billion in
+/// 2020"), preferring a plain year to a month and a month to a day.
+fn nearest_date<'a>(
+    it: impl Iterator<Item = &'a DateMention>,
+    m: &Money,
+) -> Option<&'a DateMention> {
+    it.min_by_key(|d| {
+        let grain = match d.date.grain() {
+            super::Grain::Year => 0,
+            super::Grain::Month => 1,
+            super::Grain::Day => 2,
+        };
+        let gap = if d.start >= m.end {
+            d.start - m.end
+        } else {
+            m.start.saturating_sub(d.end) + 1
+        };
+        (grain, gap)
+    })
+}
+
+/// A news dateline ("ASTANA, February 10, 2022 –", "АСТАНА, 12 мая 2023 года."): when the
+/// piece was written, not when anything in it happened.
+fn is_dateline(sc: &SentenceCtx, d: &DateMention) -> bool {
+    let before = sc.text[..sc.rel(d.start)].trim();
+    let after = sc.text[sc.rel(d.end).min(sc.text.len())..].trim_start();
+    let place_only = before.is_empty()
+        || before.ends_with(',')
+            && before.trim_end_matches(',').chars().all(|c| {
+                c.is_uppercase()
+                    || c.is_whitespace()
+                    || c == '-'
+                    || c == '.'
+                    || c == '('
+                    || c == ')'
+            });
+    let opens_text = after.is_empty()
+        || after.starts_with(['–', '—', '-', '.', '/'])
+        || after.starts_with("года")
+            && after
+                .trim_start_matches("года")
+                .trim_start()
+                .starts_with(['.', '–', '—', '-']);
+    sc.offset == 0 && place_only && opens_text
+}
+
 /// Prefer a plain year ("in 2003") over a month, and a month over a day: a day in a
 /// sentence about a figure is usually when it was reported.
 fn best_date<'a>(it: impl Iterator<Item = &'a DateMention>) -> Option<&'a DateMention> {
@@ -661,18 +819,23 @@ fn date_facts(
         if d.relative {
             continue;
         }
+        if is_dateline(sc, d) {
+            continue;
+        }
         let clause = sc.clause_of(d.start);
-        let grain = d.date.grain();
-        if grain == super::Grain::Year {
-            // A bare year is an event only in a clause that says something happened and
-            // gives no figure.
-            let (cs, ce) = clause_range(&sc.starts, clause, len);
-            let clause_text = &sc.text[cs..ce];
-            if sc.clause_has_money(clause) || !EVENT_VERB.is_in(clause_text) || !sc.money.is_empty()
-            {
-                continue;
-            }
-        } else if sc.clause_has_money(clause) {
+        let (cs, ce) = clause_range(&sc.starts, clause, len);
+        let clause_text = &sc.text[cs..ce];
+        let happened = EVENT_VERB.is_in(clause_text);
+        // A year is an event only in a clause that says something happened; a clause that
+        // reports a trade figure for a date is a statistic, not an event.
+        let statistic = sc.clause_has_money(clause)
+            && MEASURES
+                .iter()
+                .any(|(m, cue)| *m != Measure::Other && cue.is_in(clause_text));
+        if statistic
+            || d.date.grain() == super::Grain::Year && !happened
+            || sc.clause_has_money(clause) && !happened
+        {
             continue;
         }
         let rel_start = sc.rel(d.start);
@@ -683,28 +846,31 @@ fn date_facts(
             0
         };
         let next_start = sc.dates.get(i + 1).map_or(len, |n| sc.rel(n.start));
-        let Some(event) = event_text(sc.text, prev_end, rel_start, rel_end, next_start) else {
+        let Some(event) = event_text(
+            sc.text, &sc.starts, prev_end, rel_start, rel_end, next_start,
+        ) else {
             continue;
         };
         let event_terms = {
             let mut a = text::analyzer();
             text::terms(&mut a, &event)
         };
+        // The event's own names, then the sentence's; a relations article's title names the
+        // pair when the sentence names fewer than two.
         let mut parties: Vec<EntityId> = dedup(
             ctx.aliases
                 .find(&event, &event_terms, false)
                 .into_iter()
-                .map(|m| m.entity),
+                .map(|m| m.entity)
+                .chain(sc.entities.iter().map(|m| m.entity)),
         );
-        if parties.is_empty() {
-            parties = dedup(sc.entities.iter().map(|m| m.entity));
-        }
-        if parties.is_empty() {
-            parties = if passage_entities.is_empty() {
-                title_entities.to_vec()
-            } else {
-                passage_entities.to_vec()
-            };
+        for &e in title_entities.iter().chain(passage_entities) {
+            if parties.len() >= 2 {
+                break;
+            }
+            if !parties.contains(&e) {
+                parties.push(e);
+            }
         }
         out.push(DateFact {
             date: d.date,
@@ -727,34 +893,87 @@ fn date_facts(
 /// ("On DATE, the presidents signed ...").
 fn event_text(
     sentence: &str,
+    starts: &[usize],
     prev_end: usize,
     start: usize,
     end: usize,
     next_start: usize,
 ) -> Option<String> {
-    let before = &sentence[prev_end..start];
-    // Start after the last ':' or ';' of the stretch.
-    let before = before
-        .rfind([':', ';'])
-        .map_or(before, |i| &before[i + 1..]);
-    let before = clean_event(before);
-    if before.split_whitespace().count() >= 3 {
-        return Some(before);
-    }
-    let after_end = sentence[end..next_start]
-        .find([';', ':'])
-        .map_or(next_start, |i| end + i);
-    let after = clean_event(&sentence[end..after_end]);
-    let joined = if before.is_empty() {
-        after.clone()
-    } else {
-        format!("{before} {after}")
+    let words = |s: &str| s.split_whitespace().count();
+    let len = sentence.len();
+    let ci = clause_of(starts, start);
+    // Before the date: its clause, reaching back clause by clause until it says something
+    // ("the Treaty ..., signed on DATE"), never past the previous date.
+    let mut k = ci;
+    let from = |k: usize| starts[k].max(prev_end).min(start);
+    let stretch = |a: usize| -> String {
+        let raw = &sentence[a..start];
+        clean_event(raw.rfind([':', ';']).map_or(raw, |i| &raw[i + 1..]))
     };
-    if after.split_whitespace().count() >= 2 {
-        return Some(joined.trim().to_string());
+    let mut before = stretch(from(k));
+    while words(&before) < 3 && k > 0 && starts[k] > prev_end {
+        k -= 1;
+        before = stretch(from(k));
     }
-    let whole = clean_event(sentence);
-    (whole.split_whitespace().count() >= 3).then_some(whole)
+    // After the date, to the end of its clause.
+    let (_, clause_end) = clause_range(starts, ci, len);
+    let mut to = clause_end.min(next_start).max(end);
+    let mut after_raw = sentence[end..to].trim();
+    if words(&before) < 3 && words(after_raw) < 2 && to < next_start {
+        // "On DATE, the presidents signed ...": the event is the next clause.
+        let (_, next_end) = clause_range(starts, clause_of(starts, to), len);
+        to = next_end.min(next_start).max(to);
+        after_raw = sentence[end..to].trim();
+    }
+    let after_raw = after_raw.split([';', ':']).next().unwrap_or("");
+    let after = clean_event(after_raw);
+    const PREPOSITIONS: &[&str] = &[
+        "in",
+        "at",
+        "by",
+        "for",
+        "during",
+        "with",
+        "near",
+        "under",
+        "and",
+        "as",
+        "after",
+        "before",
+        "в",
+        "во",
+        "на",
+        "при",
+        "и",
+        "после",
+        "до",
+    ];
+    let first_word = after_raw
+        .trim_start_matches([',', ' ', '–', '—'])
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let event = if words(&before) >= 3 {
+        // "a larger conflict in September 2022 left about 100 people dead": both halves.
+        if words(&after) >= 2
+            && !after_raw.trim_start().starts_with(',')
+            && !PREPOSITIONS.contains(&first_word.as_str())
+        {
+            format!("{before} {after}")
+        } else {
+            before
+        }
+    } else if words(&after) >= 2 {
+        if before.is_empty() {
+            after
+        } else {
+            format!("{before} {after}")
+        }
+    } else {
+        clean_event(sentence)
+    };
+    (words(&event) >= 2).then_some(event)
 }
 
 fn clean_event(s: &str) -> String {

@@ -13,8 +13,13 @@ fn check_all(documents: &Path, questions: &Path) {
     for q in &qs {
         let text = q["question"].as_str().expect("question");
         let answer = engine.ask(text).to_json();
-        if let Err(why) = judge(q, &answer) {
-            failures.push(format!("{text:?}: {why}"));
+        // A known failure ("xfail": why) is listed so that fixing it is noticed.
+        match (judge(q, &answer), q.get("xfail")) {
+            (Err(why), None) => failures.push(format!("{text:?}: {why}")),
+            (Ok(()), Some(_)) => {
+                failures.push(format!("{text:?} now passes: remove its xfail mark"))
+            }
+            _ => {}
         }
     }
     assert!(
@@ -78,4 +83,12 @@ fn russian_question_gets_russian_wording() {
     assert_eq!(a.headline.as_deref(), Some("160,7 млн долларов США"));
     let a = engine.ask("когда был подписан договор о вечной дружбе");
     assert_eq!(a.headline.as_deref(), Some("8 апреля 1997 г."));
+}
+
+#[test]
+fn second_corpus_questions() {
+    check_all(
+        &repo().join("tests/data/corpus2"),
+        &repo().join("tests/data/corpus2-questions.jsonl"),
+    );
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod extraction;
 mod golden;
 mod hostile;
 mod judge;

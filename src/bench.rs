@@ -1,0 +1,273 @@
+//! Measurement of the real path: index build (corpus loading, extraction, tantivy), then
+//! every query through the full `ask` pipeline, and the same queries as bare tantivy
+//! searches on the same index (the ceiling). Used by `factbot bench`.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
+use tantivy::query::QueryParser;
+
+use crate::aliases::Aliases;
+use crate::config::Config;
+use crate::corpus::{Corpus, Document, Passage};
+use crate::engine::Engine;
+use crate::index::{Index, IndexError, Progress};
+
+/// One line of a benchmark corpus (`{"id": .., "source": .., "text": ..}`).
+#[derive(Debug, Deserialize)]
+pub struct CorpusLine {
+    #[serde(default)]
+    pub id: serde_json::Value,
+    #[serde(default)]
+    pub source: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} line {line}: {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("no queries to run")]
+    NoQueries,
+}
+
+/// Reads a JSON Lines corpus: each line becomes a one-passage document.
+pub fn read_corpus(path: &Path) -> Result<Corpus, BenchError> {
+    let text = std::fs::read_to_string(path).map_err(|source| BenchError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut corpus = Corpus::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: CorpusLine = serde_json::from_str(line).map_err(|e| BenchError::Parse {
+            path: path.display().to_string(),
+            line: i + 1,
+            message: e.to_string(),
+        })?;
+        let id = match &rec.id {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => i.to_string(),
+            v => v.to_string(),
+        };
+        let title = rec.source.clone().unwrap_or_else(|| "passage".into());
+        corpus.documents.push(Document {
+            file: format!("{title}/{id}"),
+            title,
+            date: None,
+            source: None,
+            passages: vec![Passage {
+                position: 0,
+                start: 0,
+                end: rec.text.len(),
+                text: rec.text,
+            }],
+        });
+    }
+    Ok(corpus)
+}
+
+/// Reads queries, one per line; a JSON line contributes its `question` field (so golden
+/// question files work as query sets).
+pub fn read_queries(path: &Path) -> Result<Vec<String>, BenchError> {
+    let text = std::fs::read_to_string(path).map_err(|source| BenchError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if l.starts_with('{') {
+                serde_json::from_str::<serde_json::Value>(l)
+                    .ok()
+                    .and_then(|v| v["question"].as_str().map(String::from))
+                    .unwrap_or_else(|| l.to_string())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect())
+}
+
+/// Latency percentiles in milliseconds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Latency {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Latency {
+    fn of(mut samples: Vec<f64>) -> Latency {
+        samples.sort_by(f64::total_cmp);
+        let at = |q: f64| -> f64 {
+            if samples.is_empty() {
+                return 0.0;
+            }
+            let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+            samples[i.min(samples.len() - 1)]
+        };
+        Latency {
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+            max: at(1.0),
+        }
+    }
+}
+
+/// What one benchmark run measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub passages: u64,
+    pub facts: usize,
+    pub index_seconds: f64,
+    pub passages_per_second: f64,
+    pub index_bytes: u64,
+    pub open_ms: f64,
+    pub queries: usize,
+    pub answers_per_second: f64,
+    pub latency_ms: Latency,
+    pub bare_search_per_second: f64,
+    pub bare_latency_ms: Latency,
+    pub peak_rss_bytes: u64,
+}
+
+/// Peak resident set size of this process (Linux; 0 elsewhere).
+pub fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+/// Builds an index of `corpus` in `dir`, then answers `queries` `repeat` times.
+pub fn run(
+    corpus: Corpus,
+    dir: &Path,
+    config: Config,
+    aliases: Aliases,
+    queries: &[String],
+    repeat: usize,
+    progress: &dyn Progress,
+) -> Result<Report, BenchError> {
+    if queries.is_empty() {
+        return Err(BenchError::NoQueries);
+    }
+    let t = Instant::now();
+    let index = Index::build_into(dir, corpus, "bench".into(), &aliases, progress)?;
+    let index_seconds = t.elapsed().as_secs_f64();
+    let passages = index.passages();
+    let facts = index.meta.facts.len();
+    let index_bytes = index.disk_bytes();
+    drop(index);
+
+    // Reopen as a server would.
+    let t = Instant::now();
+    let index = Index::open_generation_dir(dir)?;
+    let open_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    let bare = bare_search(&index, queries, repeat);
+    let engine = Engine::from_parts(index, aliases, config);
+    let mut samples = Vec::with_capacity(queries.len() * repeat);
+    let t = Instant::now();
+    for _ in 0..repeat {
+        for q in queries {
+            let s = Instant::now();
+            let a = engine.ask(q);
+            std::hint::black_box(&a);
+            samples.push(s.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let total = t.elapsed().as_secs_f64();
+    Ok(Report {
+        passages,
+        facts,
+        index_seconds,
+        passages_per_second: passages as f64 / index_seconds.max(1e-9),
+        index_bytes,
+        open_ms,
+        queries: samples.len(),
+        answers_per_second: samples.len() as f64 / total.max(1e-9),
+        latency_ms: Latency::of(samples),
+        bare_search_per_second: bare.0,
+        bare_latency_ms: bare.1,
+        peak_rss_bytes: peak_rss_bytes(),
+    })
+}
+
+/// tantivy's own query parser over the text field, top 10, no snippets: the ceiling.
+fn bare_search(index: &Index, queries: &[String], repeat: usize) -> (f64, Latency) {
+    let searcher = index.reader.searcher();
+    // Any-word match, as the peers are measured.
+    let parser = QueryParser::for_index(&index.tantivy, vec![index.fields.text]);
+    let mut samples = Vec::with_capacity(queries.len() * repeat);
+    let t = Instant::now();
+    for _ in 0..repeat {
+        for q in queries {
+            let s = Instant::now();
+            let (query, _) = parser.parse_query_lenient(q);
+            let top = searcher.search(&query, &TopDocs::with_limit(10).order_by_score());
+            std::hint::black_box(&top);
+            samples.push(s.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let total = t.elapsed().as_secs_f64();
+    (samples.len() as f64 / total.max(1e-9), Latency::of(samples))
+}
+
+/// The report as a table for people.
+pub fn table(r: &Report) -> String {
+    let mb = |b: u64| b as f64 / 1_048_576.0;
+    format!(
+        "passages            {}\n\
+         facts               {}\n\
+         index build         {:.2} s ({:.0} passages/s)\n\
+         index size          {:.1} MiB\n\
+         open index          {:.1} ms\n\
+         queries             {}\n\
+         ask (full pipeline) {:.0} answers/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
+         bare tantivy search {:.0} queries/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms\n\
+         peak RSS            {:.1} MiB",
+        r.passages,
+        r.facts,
+        r.index_seconds,
+        r.passages_per_second,
+        mb(r.index_bytes),
+        r.open_ms,
+        r.queries,
+        r.answers_per_second,
+        r.latency_ms.p50,
+        r.latency_ms.p95,
+        r.latency_ms.p99,
+        r.latency_ms.max,
+        r.bare_search_per_second,
+        r.bare_latency_ms.p50,
+        r.bare_latency_ms.p95,
+        r.bare_latency_ms.p99,
+        mb(r.peak_rss_bytes),
+    )
+}
