@@ -139,6 +139,9 @@ impl Latency {
 pub struct Report {
     pub passages: u64,
     pub facts: usize,
+    pub text_bytes: usize,
+    /// Fact extraction alone, in MB (10^6 bytes) of passage text per second.
+    pub extraction_mb_per_second: f64,
     pub index_seconds: f64,
     pub passages_per_second: f64,
     pub index_bytes: u64,
@@ -177,6 +180,21 @@ pub fn run(
     if queries.is_empty() {
         return Err(BenchError::NoQueries);
     }
+    // Extraction alone, over every passage, as indexing runs it.
+    let t = Instant::now();
+    let mut text_bytes = 0usize;
+    for d in &corpus.documents {
+        let ctx = crate::extract::FactContext {
+            published: d.date,
+            aliases: &aliases,
+            title: &d.title,
+        };
+        for p in &d.passages {
+            text_bytes += p.text.len();
+            std::hint::black_box(crate::extract::extract_facts(&p.text, &ctx));
+        }
+    }
+    let extraction_seconds = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let index = Index::build_into(dir, corpus, "bench".into(), &aliases, progress)?;
     let index_seconds = t.elapsed().as_secs_f64();
@@ -206,6 +224,8 @@ pub fn run(
     Ok(Report {
         passages,
         facts,
+        text_bytes,
+        extraction_mb_per_second: text_bytes as f64 / 1e6 / extraction_seconds.max(1e-9),
         index_seconds,
         passages_per_second: passages as f64 / index_seconds.max(1e-9),
         index_bytes,
@@ -245,6 +265,7 @@ pub fn table(r: &Report) -> String {
     format!(
         "passages            {}\n\
          facts               {}\n\
+         extraction          {:.2} MB/s of text ({:.1} MB)\n\
          index build         {:.2} s ({:.0} passages/s)\n\
          index size          {:.1} MiB\n\
          open index          {:.1} ms\n\
@@ -254,6 +275,8 @@ pub fn table(r: &Report) -> String {
          peak RSS            {:.1} MiB",
         r.passages,
         r.facts,
+        r.extraction_mb_per_second,
+        r.text_bytes as f64 / 1e6,
         r.index_seconds,
         r.passages_per_second,
         mb(r.index_bytes),

@@ -2,6 +2,7 @@
 //! the index for a config and answers questions; it never fails on a question.
 
 use crate::aliases::Aliases;
+use crate::answer::table::FactTable;
 use crate::answer::{self, Answer, Context, SourceRef};
 use crate::config::Config;
 use crate::index::{self, DocInfo, Index, IndexError, NoProgress, Progress, StoredFact};
@@ -19,6 +20,7 @@ pub enum EngineError {
 /// An open index and everything needed to answer from it.
 pub struct Engine {
     index: Index,
+    table: FactTable,
     aliases: Aliases,
     config: Config,
     /// The index was built (not just opened) when the engine was created.
@@ -46,6 +48,7 @@ impl Engine {
         let aliases = index::load_aliases(&config)?;
         let (index, rebuilt) = Index::open_or_build(&config, &aliases, progress)?;
         Ok(Engine {
+            table: FactTable::build(&index.meta.facts, &aliases),
             index,
             aliases,
             config,
@@ -58,6 +61,7 @@ impl Engine {
         let aliases = index::load_aliases(&config)?;
         let index = Index::build(&config, &aliases, progress)?;
         Ok(Engine {
+            table: FactTable::build(&index.meta.facts, &aliases),
             index,
             aliases,
             config,
@@ -68,6 +72,7 @@ impl Engine {
     /// Wraps an index that is already open.
     pub fn from_parts(index: Index, aliases: Aliases, config: Config) -> Engine {
         Engine {
+            table: FactTable::build(&index.meta.facts, &aliases),
             index,
             aliases,
             config,
@@ -78,6 +83,7 @@ impl Engine {
     fn context(&self) -> Context<'_> {
         Context {
             index: &self.index,
+            table: &self.table,
             aliases: &self.aliases,
             search: SearchOptions {
                 fuzzy: self.config.search.fuzzy,

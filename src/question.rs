@@ -86,11 +86,11 @@ impl Question {
 }
 
 static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(1[89]\d\d|20\d\d)\s*(?:-|–|—|to|and|until|till|through|по|до|и)\s*(1[89]\d\d|20\d\d)\b")
+    Regex::new(r"(?i)(?-u:\b)(1[89]\d\d|20\d\d)\s*(?:-|–|—|to|and|until|till|through|по|до|и)\s*(1[89]\d\d|20\d\d)(?-u:\b)")
         .expect("range regex")
 });
 static YEAR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(1[89]\d\d|20\d\d)\b").expect("year regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(1[89]\d\d|20\d\d)(?-u:\b)").expect("year regex"));
 
 const TRADE_CUES: &[&str] = &[
     "trade",

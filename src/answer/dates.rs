@@ -1,24 +1,27 @@
 //! Date answers: when an event happened (at the grain the text gives), what happened in a
 //! year or range, and the timeline of all events.
 
-use super::{fact_json, stems, Answer, AnswerKind, Context};
+use super::table::{intersects, FactTerms};
+use super::{fact_json, Answer, AnswerKind, Context};
 use crate::aliases::EntityId;
 use crate::extract::{DateFact, Fact, Grain};
 use crate::format;
 use crate::index::StoredFact;
-use crate::question::{EventWord, Intent, Lang, Question};
+use crate::question::{Intent, Lang, Question};
 use crate::text;
 
 struct Dated<'a> {
     sf: &'a StoredFact,
     d: &'a DateFact,
+    terms: &'a FactTerms,
 }
 
 fn all_dates<'a>(ctx: &'a Context) -> Vec<Dated<'a>> {
     ctx.stored_facts()
         .iter()
-        .filter_map(|sf| match &sf.fact {
-            Fact::Date(d) => Some(Dated { sf, d }),
+        .zip(&ctx.table.terms)
+        .filter_map(|(sf, terms)| match &sf.fact {
+            Fact::Date(d) => Some(Dated { sf, d, terms }),
             Fact::Money(_) => None,
         })
         .collect()
@@ -32,40 +35,16 @@ fn sort_key(d: &DateFact) -> (i32, u32, u32) {
     )
 }
 
-/// Does a question word match one of these stems (same word, alias, synonym, a typo, or
-/// the same name in the other script)?
-fn word_matches(ctx: &Context, w: &EventWord, stems: &[String]) -> bool {
-    let budget = text::typo_budget(&w.word);
-    let cyrillic = text::is_cyrillic(&w.stem);
-    let latin = text::transliterate(&w.stem);
-    stems.iter().any(|s| {
-        s == &w.stem
-            || ctx.aliases.same_meaning(s, &w.stem)
-            || (w.stem.chars().count() >= 5
-                && s.chars().count() >= 5
-                && text::edit_distance(s, &w.stem, budget) <= budget)
-            || (cyrillic != text::is_cyrillic(s)
-                && latin.chars().count() >= 5
-                && text::edit_distance(&text::transliterate(s), &latin, budget) <= budget)
+/// Whether a date fact concerns every country asked about: its parties and every name in
+/// its sentence count.
+fn concerns(ctx: &Context, x: &Dated, countries: &[EntityId]) -> bool {
+    countries.iter().all(|c| {
+        x.terms.named.contains(c)
+            || x.d
+                .parties
+                .iter()
+                .any(|p| ctx.aliases.by_name(p) == Some(*c))
     })
-}
-
-/// Countries a date fact concerns: its parties and every name in its sentence.
-fn concerns(ctx: &Context, d: &DateFact, countries: &[EntityId]) -> bool {
-    if countries.is_empty() {
-        return true;
-    }
-    let mut a = text::analyzer();
-    let terms = text::terms(&mut a, &d.sentence);
-    let named: Vec<EntityId> = ctx
-        .aliases
-        .find(&d.sentence, &terms, false)
-        .into_iter()
-        .map(|m| m.entity)
-        .collect();
-    countries
-        .iter()
-        .all(|c| named.contains(c) || d.parties.iter().any(|p| ctx.aliases.by_name(p) == Some(*c)))
 }
 
 pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
@@ -73,6 +52,11 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
     if dates.is_empty() {
         return None;
     }
+    let word_ids: Vec<Vec<u32>> = q
+        .event_words
+        .iter()
+        .map(|w| ctx.table.matches(ctx.aliases, w))
+        .collect();
     let in_years = |d: &DateFact| match (q.range, q.years.as_slice()) {
         (Some((a, b)), _) => d.date.year >= a && d.date.year <= b,
         (None, []) => true,
@@ -83,12 +67,12 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
         // any word given), in date order.
         let mut chosen: Vec<&Dated> = dates
             .iter()
-            .filter(|x| in_years(x.d) && concerns(ctx, x.d, &q.countries))
+            .filter(|x| in_years(x.d) && concerns(ctx, x, &q.countries))
             .filter(|x| {
-                q.event_words.is_empty() || {
-                    let s = stems(&x.d.sentence);
-                    q.event_words.iter().any(|w| word_matches(ctx, w, &s))
-                }
+                word_ids.is_empty()
+                    || word_ids
+                        .iter()
+                        .any(|ids| intersects(ids, &x.terms.sentence))
             })
             .collect();
         if q.intent != Intent::Timeline && q.years.is_empty() {
@@ -107,16 +91,14 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
     let mut scored: Vec<(i32, &Dated)> = Vec::new();
     for x in dates
         .iter()
-        .filter(|x| in_years(x.d) && concerns(ctx, x.d, &q.countries))
+        .filter(|x| in_years(x.d) && concerns(ctx, x, &q.countries))
     {
-        let in_event = stems(&x.d.event);
-        let in_sentence = stems(&x.d.sentence);
         let mut score = 0;
         let mut missing = Vec::new();
-        for w in &q.event_words {
-            if word_matches(ctx, w, &in_event) {
+        for (w, ids) in q.event_words.iter().zip(&word_ids) {
+            if intersects(ids, &x.terms.event) {
                 score += 2;
-            } else if word_matches(ctx, w, &in_sentence) {
+            } else if intersects(ids, &x.terms.sentence) {
                 score += 1;
             } else {
                 missing.push(w);

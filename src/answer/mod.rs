@@ -4,6 +4,7 @@
 
 mod dates;
 mod passage;
+pub mod table;
 mod trade;
 
 use serde::Serialize;
@@ -15,7 +16,6 @@ use crate::format;
 use crate::index::{Index, StoredFact};
 use crate::question::{Intent, Lang, Question};
 use crate::search::{self, SearchOptions};
-use crate::text;
 
 pub use passage::passages_page;
 
@@ -140,6 +140,7 @@ impl Answer {
 /// What the answer builders need: the index, the aliases, search options.
 pub struct Context<'a> {
     pub index: &'a Index,
+    pub table: &'a table::FactTable,
     pub aliases: &'a Aliases,
     pub search: SearchOptions,
     pub results: usize,
@@ -362,10 +363,4 @@ fn trade_years(ctx: &Context) -> Vec<i32> {
     years.sort_unstable();
     years.dedup();
     years
-}
-
-/// Stems of a text, for matching question words against facts.
-fn stems(s: &str) -> Vec<String> {
-    let mut a = text::analyzer();
-    text::terms(&mut a, s).into_iter().map(|t| t.term).collect()
 }

@@ -79,12 +79,12 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
 /// What a "how long / how many / when" question's answer looks like in a passage.
 fn expected_kind(question: &str) -> Option<&'static Regex> {
     static DISTANCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\d[\d,.\s]*\s?(?:km|kilomet\w*|miles?|км|километр\w*)\b")
+        Regex::new(r"(?i)\d[\d,.\s]*\s?(?:km|kilomet\w*|miles?|км|километр\w*)")
             .expect("distance regex")
     });
     static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").expect("number regex"));
     static DATE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(?:1[89]|20)\d\d\b").expect("year regex"));
+        LazyLock::new(|| Regex::new(r"(?-u:\b)(?:1[89]|20)\d\d(?-u:\b)").expect("year regex"));
     let l = question.to_lowercase();
     let has = |cues: &[&str]| cues.iter().any(|c| l.contains(c));
     if has(&[

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{fact_json, stems, trade_years, Answer, AnswerKind, Context, SeriesPoint};
+use super::table::{intersects, FactTerms};
+use super::{fact_json, trade_years, Answer, AnswerKind, Context, SeriesPoint};
 use crate::extract::{Fact, Measure, Modality, MoneyFact, Scope};
 use crate::format;
 use crate::index::StoredFact;
@@ -15,8 +16,22 @@ struct Candidate<'a> {
     score: i32,
 }
 
+/// Vocabulary ids each event word of the question matches.
+fn word_ids(ctx: &Context, q: &Question) -> Vec<Vec<u32>> {
+    q.event_words
+        .iter()
+        .map(|w| ctx.table.matches(ctx.aliases, w))
+        .collect()
+}
+
 /// How well a figure fits the question, or `None` when it cannot answer it at all.
-fn score(ctx: &Context, q: &Question, m: &MoneyFact) -> Option<i32> {
+fn score(
+    ctx: &Context,
+    q: &Question,
+    m: &MoneyFact,
+    terms: &FactTerms,
+    words: &[Vec<u32>],
+) -> Option<i32> {
     let mut s = 0;
     let hedged = m.modality != Modality::Actual;
     match (q.wants_hedged, hedged) {
@@ -95,21 +110,23 @@ fn score(ctx: &Context, q: &Question, m: &MoneyFact) -> Option<i32> {
         s -= 1;
     }
     // Words of the question found in the figure's sentence ("foreign", "mutual") settle ties.
-    let sentence = stems(&m.sentence);
-    let hits = q
-        .event_words
+    let hits = words
         .iter()
-        .filter(|w| sentence.contains(&w.stem))
+        .filter(|ids| intersects(ids, &terms.sentence))
         .count() as i32;
     s += hits.min(2);
     Some(s)
 }
 
 fn candidates<'a>(ctx: &'a Context, q: &Question) -> Vec<Candidate<'a>> {
+    let words = word_ids(ctx, q);
     ctx.stored_facts()
         .iter()
-        .filter_map(|sf| match &sf.fact {
-            Fact::Money(m) => score(ctx, q, m).map(|score| Candidate { sf, m, score }),
+        .zip(&ctx.table.terms)
+        .filter_map(|(sf, terms)| match &sf.fact {
+            Fact::Money(m) => {
+                score(ctx, q, m, terms, &words).map(|score| Candidate { sf, m, score })
+            }
             Fact::Date(_) => None,
         })
         .collect()
@@ -571,8 +588,11 @@ pub(super) fn nothing(ctx: &Context, q: &Question) -> Answer {
         let near: Vec<&MoneyFact> = ctx
             .stored_facts()
             .iter()
-            .filter_map(|sf| match &sf.fact {
-                Fact::Money(m) if m.year == Some(year) && score(ctx, &relaxed, m).is_some() => {
+            .zip(&ctx.table.terms)
+            .filter_map(|(sf, terms)| match &sf.fact {
+                Fact::Money(m)
+                    if m.year == Some(year) && score(ctx, &relaxed, m, terms, &[]).is_some() =>
+                {
                     Some(m)
                 }
                 _ => None,

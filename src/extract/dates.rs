@@ -19,28 +19,28 @@ static DAY_RES: LazyLock<Vec<(Regex, [&'static str; 3])>> = LazyLock::new(|| {
     vec![
         (
             r(format!(
-                r"(?i:\b(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b)"
+                r"(?i:(?-u:\b)(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?-u:\b))"
             )),
             ["d", "m", "y"],
         ),
         (
             r(format!(
-                r"(?i:\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})\b)"
+                r"(?i:(?-u:\b)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})(?-u:\b))"
             )),
             ["d", "m", "y"],
         ),
         (
             r(format!(
-                r"(?i:\b(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+                r"(?i:(?-u:\b)(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
             )),
             ["d", "m", "y"],
         ),
         (
-            r(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b".to_string()),
+            r(r"(?-u:\b)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?-u:\b)".to_string()),
             ["d", "m", "y"],
         ),
         (
-            r(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b".to_string()),
+            r(r"(?-u:\b)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?-u:\b)".to_string()),
             ["d", "m", "y"],
         ),
     ]
@@ -49,37 +49,37 @@ static DAY_RES: LazyLock<Vec<(Regex, [&'static str; 3])>> = LazyLock::new(|| {
 static MONTH_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     vec![
         Regex::new(&format!(
-            r"(?i:\b(?P<m>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)"
+            r"(?i:(?-u:\b)(?P<m>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})(?-u:\b))"
         ))
         .expect("month regex"),
         Regex::new(&format!(
-            r"(?i:\b(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+            r"(?i:(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
         ))
         .expect("ru month regex"),
     ]
 });
 
 static YEAR_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?P<y>1[89]\d\d|20\d\d)\b").expect("year regex"));
+    LazyLock::new(|| Regex::new(r"(?-u:\b)(?P<y>1[89]\d\d|20\d\d)(?-u:\b)").expect("year regex"));
 
 static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?P<en>last|this|next|previous|current|the following|the previous)\s+year\b|(?P<ru>в\s+(?:прошлом|прошедшем|этом|текущем|следующем|будущем|минувшем)\s+году)")
+    Regex::new(r"(?i)(?-u:\b)(?P<en>last|this|next|previous|current|the following|the previous)\s+year(?-u:\b)|(?P<ru>в\s+(?:прошлом|прошедшем|этом|текущем|следующем|будущем|минувшем)\s+году)")
         .expect("relative year regex")
 });
 
 static PERIOD_RES: LazyLock<Vec<(Regex, PeriodKind)>> = LazyLock::new(|| {
     let r = |s: String| Regex::new(&s).expect("period regex");
     vec![
-        (r(format!(r"(?i:\b(?P<m1>{EN_MONTH})\.?\s*(?:-|–|—|to|through|till|until)\s*(?P<m2>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})\b)")), PeriodKind::MonthRange),
-        (r(format!(r"(?i:\b(?P<m1>{RU_MONTH})\s*(?:-|–|—)\s*(?P<m2>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::MonthRange),
-        (r(r"(?i:\b(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year\s+)?(?P<y>\d{4})\b)".into()), PeriodKind::Half),
-        (r(r"\bH(?P<h>[12])\s*(?P<y>\d{4})\b".into()), PeriodKind::Half),
-        (r(format!(r"(?i:\b(?P<h>перв\w*|втор\w*|1-?м|2-?м|I|II)\s+полугоди\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Half),
-        (r(r"(?i:\b(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>\d{4})\b)".into()), PeriodKind::Quarter),
-        (r(r"\bQ(?P<q>[1-4])\s*(?P<y>\d{4})\b".into()), PeriodKind::Quarter),
-        (r(format!(r"(?i:\b(?P<q>перв\w*|втор\w*|трет\w*|четверт\w*|I|II|III|IV)\s+квартал\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Quarter),
-        (r(r"(?i:\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\s+of\s+(?P<y>\d{4})\b)".into()), PeriodKind::Months),
-        (r(format!(r"(?i:\b(?P<n>\d{{1,2}})\s+(?:месяц\w*|мес\.)\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Months),
+        (r(format!(r"(?i:(?-u:\b)(?P<m1>{EN_MONTH})\.?\s*(?:-|–|—|to|through|till|until)\s*(?P<m2>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})(?-u:\b))")), PeriodKind::MonthRange),
+        (r(format!(r"(?i:(?P<m1>{RU_MONTH})\s*(?:-|–|—)\s*(?P<m2>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::MonthRange),
+        (r(r"(?i:(?-u:\b)(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year\s+)?(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Half),
+        (r(r"(?-u:\b)H(?P<h>[12])\s*(?P<y>\d{4})(?-u:\b)".into()), PeriodKind::Half),
+        (r(format!(r"(?i:(?P<h>перв\w*|втор\w*|1-?м|2-?м|I|II)\s+полугоди\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Half),
+        (r(r"(?i:(?-u:\b)(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Quarter),
+        (r(r"(?-u:\b)Q(?P<q>[1-4])\s*(?P<y>\d{4})(?-u:\b)".into()), PeriodKind::Quarter),
+        (r(format!(r"(?i:(?P<q>перв\w*|втор\w*|трет\w*|четверт\w*|I|II|III|IV)\s+квартал\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Quarter),
+        (r(r"(?i:(?-u:\b)(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\s+of\s+(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Months),
+        (r(format!(r"(?i:(?-u:\b)(?P<n>\d{{1,2}})\s+(?:месяц\w*|мес\.)\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Months),
     ]
 });
 

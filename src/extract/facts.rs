@@ -108,18 +108,27 @@ struct Cue {
 impl Cue {
     fn new(words: &str) -> Self {
         Cue {
-            re: Regex::new(&format!(r"(?i)\b(?:{words})\b")).expect("cue regex"),
+            // Word boundaries are checked by hand: a Unicode `\b` would force the regex
+            // engine off its fast path on every non-ASCII text.
+            re: Regex::new(&format!(r"(?i)(?:{words})")).expect("cue regex"),
         }
+    }
+    fn words<'s>(&'s self, s: &'s str) -> impl Iterator<Item = regex::Match<'s>> + 's {
+        self.re.find_iter(s).filter(move |m| {
+            let before = s[..m.start()].chars().next_back();
+            let after = s[m.end()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
     }
     /// End offset of the last match in `s`.
     fn last_in(&self, s: &str) -> Option<usize> {
-        self.re.find_iter(s).last().map(|m| m.end())
+        self.words(s).last().map(|m| m.end())
     }
     fn first_in(&self, s: &str) -> Option<usize> {
-        self.re.find(s).map(|m| m.start())
+        self.words(s).next().map(|m| m.start())
     }
     fn is_in(&self, s: &str) -> bool {
-        self.re.is_match(s)
+        self.re.is_match(s) && self.words(s).next().is_some()
     }
 }
 
@@ -154,7 +163,7 @@ static MEASURES: LazyLock<Vec<(Measure, Cue)>> = LazyLock::new(|| {
 
 static TARGET: LazyLock<Cue> = LazyLock::new(|| {
     Cue::new(
-        r"plan\w*|aim\w*|target\w*|goal\w*|intend\w*|objective\w*|to bring\b|to raise\b|to increase\b|to boost\b|to double\b|task\w*|ambition\w*|довести|увеличить|нарастить|планир\w*|цел[ьи]\w*|намерен\w*|задач\w*",
+        r"plan\w*|aim\w*|target\w*|goal\w*|intend\w*|objective\w*|to bring|to raise|to increase|to boost|to double|task\w*|ambition\w*|довести|увеличить|нарастить|планир\w*|цел[ьи]\w*|намерен\w*|задач\w*",
     )
 });
 static FORECAST: LazyLock<Cue> = LazyLock::new(|| {
@@ -170,7 +179,7 @@ static POTENTIAL: LazyLock<Cue> = LazyLock::new(|| {
 /// Verbs that state a figure as a fact; after one, earlier hedges no longer apply.
 static ACTUAL: LazyLock<Cue> = LazyLock::new(|| {
     Cue::new(
-        r"was|were|amounted|reached|totall?ed|made up|made|stood|grew|rose|fell|increased|decreased|declined|came to|accounted|составил\w*|составлял\w*|достиг(?:ла|ло|ли)?\b|вырос\w*|увеличил\w*|сократил\w*|снизил\w*",
+        r"was|were|amounted|reached|totall?ed|made up|made|stood|grew|rose|fell|increased|decreased|declined|came to|accounted|составил\w*|составлял\w*|достиг(?:ла|ло|ли)?|вырос\w*|увеличил\w*|сократил\w*|снизил\w*",
     )
 });
 static TOTAL: LazyLock<Cue> = LazyLock::new(|| {
@@ -205,7 +214,7 @@ static EVENT_VERB: LazyLock<Cue> = LazyLock::new(|| {
 /// "while", "whereas", "but", "of which". Commas inside figures and dates don't count.
 fn clause_starts(sentence: &str, protected: &[(usize, usize)]) -> Vec<usize> {
     static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i),|;|:| – | — | - |\(|\)|\bwhile\b|\bwhereas\b|\bbut\b|\bof which\b|\bincluding\b|\bа также\b|\bиз них\b|\bв том числе\b|\bтогда как\b")
+        Regex::new(r"(?i),|;|:| – | — | - |\(|\)|(?-u:\b)while(?-u:\b)|(?-u:\b)whereas(?-u:\b)|(?-u:\b)but(?-u:\b)|(?-u:\b)of which(?-u:\b)|(?-u:\b)including(?-u:\b)| а также | из них | в том числе | тогда как ")
             .expect("clause regex")
     });
     let mut out = vec![0];

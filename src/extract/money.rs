@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use regex::{Captures, Regex};
 
-use super::number::{number_word, parse_number, scale_value, NUM, NUMBER_WORDS};
+use super::number::{
+    number_word, parse_number, scale_value, NUM, NUMBER_WORDS_EN, NUMBER_WORDS_RU,
+};
 use super::Money;
 
 const SCALE: &str = r"thousand|million|billion|trillion|mln|mn|bln|bn|trln|trn|tn|тысяч[аи]?|тыс\.?|миллиард(?:а|ов)?|миллион(?:а|ов)?|триллион(?:а|ов)?|млрд\.?|млн\.?|трлн\.?";
@@ -26,21 +28,21 @@ static PREFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static SUFFIX_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:\b(?P<num>{NUM})\s?(?:(?P<scale>{SCALE})\s?)?(?:of\s+)?(?P<cur>{SUFFIX_CURRENCY}))"
+        r"(?i:(?-u:\b)(?P<num>{NUM})\s?(?:(?P<scale>{SCALE})\s?)?(?:of\s+)?(?P<cur>{SUFFIX_CURRENCY}))"
     ))
     .expect("suffix money regex")
 });
 
 static WORDS_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:\b(?P<word>{NUMBER_WORDS})\s+(?P<scale>{SCALE})\s+(?:of\s+)?(?P<cur>{SUFFIX_CURRENCY}))"
+        r"(?i:(?:(?-u:\b)(?P<word>{NUMBER_WORDS_EN})|(?P<ruword>{NUMBER_WORDS_RU}))\s+(?P<scale>{SCALE})\s+(?:of\s+)?(?P<cur>{SUFFIX_CURRENCY}))"
     ))
     .expect("word money regex")
 });
 
 static BARE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:\b(?P<num>{NUM})\s?(?P<scale>million|billion|trillion|mln|bln|bn|миллиард(?:а|ов)?|миллион(?:а|ов)?|млрд\.?|млн\.?|трлн\.?))"
+        r"(?i:(?-u:\b)(?P<num>{NUM})\s?(?P<scale>million|billion|trillion|mln|bln|bn|миллиард(?:а|ов)?|миллион(?:а|ов)?|млрд\.?|млн\.?|трлн\.?))"
     ))
     .expect("bare money regex")
 });
@@ -240,7 +242,11 @@ pub fn find(text: &str) -> Vec<Money> {
             continue;
         }
         let cur = caps.name("cur").map_or("", |c| c.as_str());
-        let Some(num) = caps.name("word").and_then(|w| number_word(w.as_str())) else {
+        let Some(num) = caps
+            .name("word")
+            .or_else(|| caps.name("ruword"))
+            .and_then(|w| number_word(w.as_str()))
+        else {
             continue;
         };
         if let Some(money) = build(text, &caps, scaled(&caps, num), currency_code(cur)) {

@@ -45,8 +45,10 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
     normalized.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Regex source for number words that can stand before a scale word ("two billion").
-pub const NUMBER_WORDS: &str = "half a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|a|an|один|одного|одна|одной|два|две|двух|три|трех|трёх|четыре|четырех|четырёх|пять|пяти|шесть|шести|семь|семи|восемь|восьми|девять|девяти|десять|десяти|полтора|полутора|пятнадцать|пятнадцати|двадцать|двадцати|тридцать|тридцати|пятьдесят|пятидесяти";
+/// Regex source for English number words that can stand before a scale word ("two billion").
+pub const NUMBER_WORDS_EN: &str = "half a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|a|an";
+/// The same in Russian ("двух миллиардов").
+pub const NUMBER_WORDS_RU: &str = "один|одного|одна|одной|два|две|двух|три|трех|трёх|четыре|четырех|четырёх|пять|пяти|шесть|шести|семь|семи|восемь|восьми|девять|девяти|десять|десяти|полтора|полутора|пятнадцать|пятнадцати|двадцать|двадцати|тридцать|тридцати|пятьдесят|пятидесяти";
 
 /// The value of a number word.
 pub fn number_word(w: &str) -> Option<f64> {

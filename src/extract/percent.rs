@@ -10,7 +10,7 @@ use super::Percent;
 
 static PERCENT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i:(?P<sign>[-−–]\s?)?\b(?P<num>{NUM})\s?(?P<unit>%|percent\b|per\s?cent\b|pct\b|процент(?:а|ов)?\b|проц\.))"
+        r"(?i:(?P<sign>[-−–]\s?)?(?-u:\b)(?P<num>{NUM})\s?(?P<unit>%|percent(?-u:\b)|per\s?cent(?-u:\b)|pct(?-u:\b)|процент(?:а|ов)?|проц\.))"
     ))
     .expect("percent regex")
 });
@@ -20,6 +20,14 @@ pub fn find(text: &str) -> Vec<Percent> {
     let mut out = Vec::new();
     for caps in PERCENT_RE.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
+        // "процентных пунктов": a word goes on after the unit.
+        if text[m.end()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
+        {
+            continue;
+        }
         let after = text[m.end()..].trim_start().to_lowercase();
         if after.starts_with("point") || after.starts_with("пункт") || after.starts_with("п.п")
         {
