@@ -7,6 +7,8 @@
 pub mod aliases;
 pub mod answer;
 pub mod bench;
+pub mod bot;
+pub mod chart;
 pub mod config;
 pub mod corpus;
 pub mod engine;

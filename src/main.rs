@@ -42,11 +42,16 @@ enum Command {
         /// Print one JSON object per answer.
         #[arg(long)]
         json: bool,
+        /// Also write a PNG line chart of the answer's trade series to this file.
+        #[arg(long, value_name = "PNG")]
+        chart: Option<PathBuf>,
         /// The question (words are joined).
         question: Vec<String>,
     },
     /// Build the index now (it is also built on first use).
     Index,
+    /// Serve Telegram (token from TELOXIDE_TOKEN; long polling or webhook per config).
+    Run,
     /// Print the money, dates, percentages and periods found in text read from stdin.
     Extract {
         /// One JSON object per line (the default output is a table).
@@ -79,8 +84,51 @@ enum Command {
     },
 }
 
+/// Logs go to stderr at the level `RUST_LOG` sets. When a bot token is in the environment,
+/// every log line and panic message is scrubbed of it, whatever a dependency logs.
+fn init_logging() {
+    let secrets: Vec<String> = std::env::var("TELOXIDE_TOKEN")
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            let mut v = vec![t.clone()];
+            if let Some((_, s)) = t.split_once(':') {
+                if s.len() >= 8 {
+                    v.push(s.to_string());
+                }
+            }
+            v
+        })
+        .unwrap_or_default();
+    let scrub = move |s: String| {
+        secrets
+            .iter()
+            .fold(s, |acc, t| acc.replace(t.as_str(), "[token]"))
+    };
+    let log_scrub = scrub.clone();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .format(move |buf, record| {
+            writeln!(
+                buf,
+                "[{} {:5} {}] {}",
+                buf.timestamp(),
+                record.level(),
+                record.target(),
+                log_scrub(record.args().to_string())
+            )
+        })
+        .init();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!(
+            "factbot stopped on an internal error: {}",
+            scrub(info.to_string())
+        );
+    }));
+}
+
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    init_logging();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -150,7 +198,11 @@ fn open_engine(cfg: Config) -> Result<Engine> {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Ask { json, question } => {
+        Command::Ask {
+            json,
+            chart,
+            question,
+        } => {
             let engine = open_engine(load_config(&cli)?)?;
             let stdout = std::io::stdout();
             let marks = if stdout.is_terminal() {
@@ -182,7 +234,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             } else {
                 answer_one(&question.join(" "), &mut out)?;
+                if let Some(path) = chart {
+                    let a = engine.ask(&question.join(" "));
+                    let png = factbot::chart::render_png(&a).context("drawing the chart")?;
+                    std::fs::write(path, png)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("chart written to {}", path.display());
+                }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run => {
+            // Check the token before anything slow, and say plainly what is wrong.
+            let token = match factbot::bot::Token::from_env() {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let cfg = load_config(&cli)?;
+            let engine = open_engine(cfg.clone())?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("starting the async runtime")?;
+            runtime.block_on(factbot::bot::run(engine, cfg, token))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Index => {

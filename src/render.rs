@@ -150,6 +150,12 @@ fn html_source(s: &SourceRef, lang: Lang) -> String {
     format!("<i>{word}: {title}{}</i>", escape_html(&date))
 }
 
+/// One passage in Telegram HTML: its text (matched words in bold) and its source.
+pub fn telegram_passage(s: &SourceRef, lang: Lang) -> String {
+    let body = mark(&s.snippet, &s.highlights, "<b>", "</b>", escape_html);
+    format!("{body}\n{}", html_source(s, lang))
+}
+
 /// Telegram HTML, as one or more messages each under `limit` characters.
 pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
     let mut paras: Vec<String> = Vec::new();

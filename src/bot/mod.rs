@@ -1,0 +1,269 @@
+//! The Telegram bot: a thin adapter that turns updates into questions for the
+//! [`Engine`] and answers into Telegram HTML messages, buttons and inline results. It
+//! never touches tantivy; it owns addressing (private chats, groups, mentions, replies),
+//! limits (Telegram's, and a per-user rate), access lists, `/reindex`, and the token.
+
+mod handlers;
+mod state;
+pub mod texts;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::adaptors::throttle::{Limits, Settings};
+use teloxide::adaptors::Throttle;
+use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use teloxide::update_listeners::{webhooks, Polling};
+
+use crate::config::Config;
+use crate::engine::Engine;
+pub use state::State;
+
+/// The bot type every handler gets: requests go through Telegram's limits.
+pub type FBot = Throttle<Bot>;
+
+/// What can stop the bot from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    #[error(
+        "set TELOXIDE_TOKEN to the token @BotFather gave your bot (it looks like 123456789:AAE...)"
+    )]
+    MissingToken,
+    #[error("TELOXIDE_TOKEN is not a bot token: it should look like 123456789:AAE... (digits, a colon, then 30 or more letters, digits, '_' or '-')")]
+    MalformedToken,
+    #[error("the Bot API URL {0:?} is not a valid URL")]
+    BadApiUrl(String),
+    #[error("telegram.mode must be \"polling\" or \"webhook\", not {0:?}")]
+    BadMode(String),
+    #[error("webhook mode needs telegram.webhook_url (a public https URL) and a valid telegram.listen address")]
+    WebhookConfig,
+    #[error("cannot reach the Bot API to identify the bot: {0}")]
+    GetMe(String),
+    #[error("cannot start the webhook listener: {0}")]
+    Webhook(String),
+}
+
+/// A bot token read from the environment. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    /// Reads and checks `TELOXIDE_TOKEN`.
+    pub fn from_env() -> Result<Token, BotError> {
+        match std::env::var("TELOXIDE_TOKEN") {
+            Err(_) => Err(BotError::MissingToken),
+            Ok(t) if t.trim().is_empty() => Err(BotError::MissingToken),
+            Ok(t) => Token::parse(t.trim()),
+        }
+    }
+
+    pub fn parse(t: &str) -> Result<Token, BotError> {
+        let (id, secret) = t.split_once(':').ok_or(BotError::MalformedToken)?;
+        let id_ok = !id.is_empty() && id.chars().all(|c| c.is_ascii_digit());
+        let secret_ok = secret.len() >= 30
+            && secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if id_ok && secret_ok {
+            Ok(Token(t.to_string()))
+        } else {
+            Err(BotError::MalformedToken)
+        }
+    }
+
+    /// The secret itself, for the few places that must have it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token([redacted])")
+    }
+}
+
+/// Where the Bot API lives: `TELOXIDE_API_URL`, else `telegram.api_url`, else Telegram's.
+pub fn api_url(config: &Config) -> Result<Option<reqwest_url::Url>, BotError> {
+    let raw = std::env::var("TELOXIDE_API_URL")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| config.telegram.api_url.clone());
+    match raw {
+        None => Ok(None),
+        Some(u) => reqwest_url::Url::parse(u.trim())
+            .map(Some)
+            .map_err(|_| BotError::BadApiUrl(u)),
+    }
+}
+
+/// The URL type teloxide's `set_api_url` takes.
+mod reqwest_url {
+    pub use url::Url;
+}
+
+/// Builds the bot client for a token and config: API URL, and Telegram's limits (relaxed
+/// when `telegram.throttle` is off, but 429 `retry_after` is always honoured).
+pub fn client(token: &Token, config: &Config) -> Result<FBot, BotError> {
+    let mut bot = Bot::new(token.expose());
+    if let Some(url) = api_url(config)? {
+        bot = bot.set_api_url(url);
+    }
+    let limits = if config.telegram.throttle {
+        Limits::default()
+    } else {
+        Limits {
+            messages_per_sec_chat: 10_000,
+            messages_per_min_chat: 1_000_000,
+            messages_per_min_channel_or_supergroup: 1_000_000,
+            messages_per_sec_overall: 1_000_000,
+        }
+    };
+    let mut settings = Settings::default();
+    settings.limits = limits;
+    Ok(Throttle::spawn_with_settings(bot, settings))
+}
+
+/// Serves Telegram until SIGINT or SIGTERM. Updates already received are answered before
+/// it returns.
+pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), BotError> {
+    let mode = config.telegram.mode.clone();
+    if mode != "polling" && mode != "webhook" {
+        return Err(BotError::BadMode(mode));
+    }
+    let bot = client(&token, &config)?;
+    let me = bot
+        .get_me()
+        .await
+        .map_err(|e| BotError::GetMe(redact(&e.to_string(), &token)))?;
+    let username = me.username().to_string();
+    log::info!(
+        "started as @{username} in {mode} mode over {} documents ({} passages, {} facts)",
+        engine.documents().len(),
+        engine.passage_count(),
+        engine.facts().len()
+    );
+    if let Err(e) = bot.set_my_commands(handlers::command_list()).await {
+        log::warn!(
+            "could not register the command list: {}",
+            redact(&e.to_string(), &token)
+        );
+    }
+    let state = Arc::new(State::new(engine, config.clone(), username, me.id));
+
+    let handler = dptree::entry()
+        .branch(Update::filter_message().endpoint(handlers::on_message))
+        .branch(Update::filter_inline_query().endpoint(handlers::on_inline))
+        .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
+        .dependencies(dptree::deps![state])
+        .default_handler(|_| async {})
+        .error_handler(LoggingErrorHandler::with_custom_text(
+            "a Telegram request failed",
+        ))
+        .enable_ctrlc_handler()
+        .build();
+
+    // SIGTERM (from a service manager) stops the bot as cleanly as Ctrl-C.
+    let shutdown = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_sigterm().await;
+        log::info!("SIGTERM received; finishing the updates in hand");
+        if let Ok(done) = shutdown.shutdown() {
+            done.await;
+        }
+    });
+
+    if mode == "webhook" {
+        let url = config
+            .telegram
+            .webhook_url
+            .as_deref()
+            .and_then(|u| reqwest_url::Url::parse(u).ok())
+            .ok_or(BotError::WebhookConfig)?;
+        let addr: std::net::SocketAddr = config
+            .telegram
+            .listen
+            .parse()
+            .map_err(|_| BotError::WebhookConfig)?;
+        let mut options = webhooks::Options::new(addr, url);
+        if let Ok(secret) = std::env::var(&config.telegram.webhook_secret_env) {
+            options = options.secret_token(secret);
+        }
+        let listener = webhooks::axum(bot, options)
+            .await
+            .map_err(|e| BotError::Webhook(redact(&e.to_string(), &token)))?;
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("webhook listener error"),
+            )
+            .await;
+    } else {
+        let listener = Polling::builder(bot)
+            .timeout(Duration::from_secs(25))
+            .delete_webhook()
+            .await
+            .build();
+        dispatcher
+            .dispatch_with_listener(
+                listener,
+                LoggingErrorHandler::with_custom_text("update listener error"),
+            )
+            .await;
+    }
+    log::info!("stopped");
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_sigterm() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(e) => {
+            log::warn!("cannot listen for SIGTERM: {e}");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_sigterm() {
+    std::future::pending::<()>().await;
+}
+
+/// Removes the token (whole, and its secret half) from a message.
+pub fn redact(message: &str, token: &Token) -> String {
+    let mut m = message.replace(token.expose(), "[token]");
+    if let Some((_, secret)) = token.expose().split_once(':') {
+        if !secret.is_empty() {
+            m = m.replace(secret, "[token]");
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: &str = "123456789:AAEabcdefghijklmnopqrstuvwxyz012345";
+
+    #[test]
+    fn token_is_checked_and_never_shown() {
+        let t = Token::parse(T).expect("valid");
+        assert!(!format!("{t:?}").contains("AAE"));
+        assert!(Token::parse("123:short").is_err());
+        assert!(Token::parse("abc:AAEabcdefghijklmnopqrstuvwxyz012345").is_err());
+        assert!(Token::parse("no colon").is_err());
+        assert_eq!(
+            redact(&format!("GET /bot{T}/getMe failed"), &t),
+            "GET /bot[token]/getMe failed"
+        );
+    }
+}
