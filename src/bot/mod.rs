@@ -104,25 +104,23 @@ mod reqwest_url {
     pub use url::Url;
 }
 
-/// Builds the bot client for a token and config: API URL, and Telegram's limits (relaxed
-/// when `telegram.throttle` is off, but 429 `retry_after` is always honoured).
+/// Builds the bot client for a token and config: the API URL, and Telegram's limits
+/// through teloxide's `Throttle` (which also waits out 429 `retry_after`). With
+/// `telegram.throttle` off the limits are lifted, for tests and benchmarks.
 pub fn client(token: &Token, config: &Config) -> Result<FBot, BotError> {
     let mut bot = Bot::new(token.expose());
     if let Some(url) = api_url(config)? {
         bot = bot.set_api_url(url);
     }
-    let limits = if config.telegram.throttle {
-        Limits::default()
-    } else {
-        Limits {
-            messages_per_sec_chat: 10_000,
+    let mut settings = Settings::default();
+    if !config.telegram.throttle {
+        settings.limits = Limits {
+            messages_per_sec_chat: 1_000_000,
             messages_per_min_chat: 1_000_000,
             messages_per_min_channel_or_supergroup: 1_000_000,
             messages_per_sec_overall: 1_000_000,
-        }
-    };
-    let mut settings = Settings::default();
-    settings.limits = limits;
+        };
+    }
     Ok(Throttle::spawn_with_settings(bot, settings))
 }
 
@@ -202,8 +200,9 @@ pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), Bot
             )
             .await;
     } else {
+        // The long-poll timeout must stay under the HTTP client's own (17 s in teloxide).
         let listener = Polling::builder(bot)
-            .timeout(Duration::from_secs(25))
+            .timeout(Duration::from_secs(10))
             .delete_webhook()
             .await
             .build();

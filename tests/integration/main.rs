@@ -1,9 +1,11 @@
 //! The integration suite: one test binary, built once. Each module covers one part of the
 //! product against real documents (the shipped sample corpus and `tests/data/`).
 
+mod bot;
 mod cli;
 mod corpus;
 mod extraction;
+mod fake_telegram;
 mod golden;
 mod hostile;
 mod judge;

@@ -1,0 +1,415 @@
+//! The real `factbot run` binary against a fake Telegram Bot API on 127.0.0.1, fed real
+//! Update JSON the way Telegram would deliver it.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::fake_telegram::{
+    callback_query, group_reply_to_bot, group_text, inline_query, private_text, with_language,
+    FakeTelegram,
+};
+use crate::support::{repo, sample_documents};
+
+const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
+const ADMIN: i64 = 777;
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Running {
+    child: Child,
+    fake: FakeTelegram,
+    stderr: Arc<Mutex<String>>,
+    _tmp: tempfile::TempDir,
+}
+
+impl Running {
+    fn start(rate_per_minute: u32) -> Running {
+        let fake = FakeTelegram::start("FactBot");
+        let tmp = tempfile::tempdir().expect("tmp");
+        let config = format!(
+            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\nthrottle = false\nadmins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n",
+            sample_documents(),
+            tmp.path().join("index"),
+            repo().join("index/aliases.toml"),
+        );
+        let cfg_path = tmp.path().join("config.toml");
+        std::fs::write(&cfg_path, config).expect("config");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_factbot"))
+            .arg("--config")
+            .arg(&cfg_path)
+            .arg("run")
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", fake.url())
+            .env("RUST_LOG", "trace")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn factbot run");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().expect("stderr");
+        let sink = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("lock")
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let r = Running {
+            child,
+            fake,
+            stderr,
+            _tmp: tmp,
+        };
+        // Started once the command list is registered and polling has begun.
+        assert_eq!(
+            r.fake.wait_for("setMyCommands", 1, WAIT).len(),
+            1,
+            "bot did not start: {}",
+            r.log()
+        );
+        assert!(!r.fake.wait_for("getUpdates", 1, WAIT).is_empty());
+        r
+    }
+
+    fn log(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    /// Pushes an update and waits for the `n`-th sendMessage overall.
+    fn sent_after(&self, update: Value, total: usize) -> Vec<Value> {
+        self.fake.push_update(update);
+        let got = self.fake.wait_for("sendMessage", total, WAIT);
+        assert!(
+            got.len() >= total,
+            "expected {total} messages, got {}: {}",
+            got.len(),
+            self.log()
+        );
+        got
+    }
+
+    fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "exit status {status}: {}", self.log());
+                break;
+            }
+            assert!(Instant::now() < deadline, "bot did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        self.log()
+    }
+}
+
+fn text(m: &Value) -> &str {
+    m["text"].as_str().unwrap_or("")
+}
+
+fn buttons(m: &Value) -> Vec<(String, String)> {
+    m["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .map(|b| {
+            (
+                b["text"].as_str().unwrap_or("").to_string(),
+                b["callback_data"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn message_id(update: &Value) -> i64 {
+    update["message"]["message_id"]
+        .as_i64()
+        .expect("message id")
+}
+
+#[test]
+fn private_chat_question_commands_and_buttons() {
+    let bot = Running::start(100);
+    let m = bot.sent_after(private_text(1, "trade 2002"), 1);
+    assert_eq!(m[0]["chat_id"], 1);
+    assert_eq!(m[0]["parse_mode"], "HTML");
+    assert!(
+        text(&m[0]).contains("<b>$160.7 million</b>"),
+        "{}",
+        text(&m[0])
+    );
+    let kb = buttons(&m[0]);
+    assert!(kb.iter().all(|(_, d)| d.len() <= 64));
+    let (_, source) = kb
+        .iter()
+        .find(|(t, _)| t.contains("Source"))
+        .expect("source button")
+        .clone();
+
+    // "Source" shows the whole passage.
+    let bot_msg = 1_000_000;
+    let m = bot.sent_after(callback_query(1, 1, bot_msg, &source), 2);
+    assert!(
+        text(&m[1]).contains("$160.7 million in 2002"),
+        "{}",
+        text(&m[1])
+    );
+    assert!(!bot.fake.wait_for("answerCallbackQuery", 1, WAIT).is_empty());
+
+    // A series has a chart button that sends a PNG.
+    let m = bot.sent_after(private_text(1, "/trade 2000-2003"), 3);
+    let (_, chart) = buttons(&m[2])
+        .into_iter()
+        .find(|(t, _)| t.contains("Chart"))
+        .expect("chart button");
+    bot.fake
+        .push_update(callback_query(1, 1, bot_msg + 1, &chart));
+    let photos = bot.fake.wait_for("sendPhoto", 1, WAIT);
+    assert_eq!(photos.len(), 1, "{}", bot.log());
+    assert!(photos[0]["photo_bytes"].as_u64().unwrap_or(0) > 1000);
+    assert!(photos[0]["caption"].as_str().unwrap_or("").contains("2003"));
+
+    // /start offers examples as buttons; /help lists commands.
+    let m = bot.sent_after(private_text(1, "/start"), 4);
+    assert!(buttons(&m[3]).len() >= 2, "{}", m[3]);
+    let m = bot.sent_after(private_text(1, "/help"), 5);
+    assert!(text(&m[4]).contains("/trade") && text(&m[4]).contains("/timeline"));
+    // Hostile input still gets an answer, escaped.
+    let m = bot.sent_after(private_text(1, "<script>alert(1)</script> & title:\""), 6);
+    assert!(!text(&m[5]).contains("<script>"), "{}", text(&m[5]));
+    bot.stop();
+}
+
+#[test]
+fn group_chat_answers_only_what_is_addressed_to_it() {
+    let bot = Running::start(100);
+    let chat = -1001234;
+    // Chatter and another bot's command: silence. Then a command for us.
+    bot.fake
+        .push_update(group_text(chat, 2, "hello all, trade 2002 was a good year"));
+    bot.fake
+        .push_update(group_text(chat, 2, "/trade@OtherBot 2003"));
+    let cmd = group_text(chat, 2, "/trade@FactBot 2003");
+    let id = message_id(&cmd);
+    let m = bot.sent_after(cmd, 1);
+    assert!(text(&m[0]).contains("$228 million"), "{}", text(&m[0]));
+    assert_eq!(
+        m[0]["reply_parameters"]["message_id"], id,
+        "answers reply to the question"
+    );
+
+    // A bare command, a mention, and a reply to the bot.
+    let m = bot.sent_after(group_text(chat, 3, "/trade 2000"), 2);
+    assert!(text(&m[1]).contains("$90.8 million"));
+    let m = bot.sent_after(
+        group_text(
+            chat,
+            3,
+            "@FactBot when was the treaty of eternal friendship signed?",
+        ),
+        3,
+    );
+    assert!(text(&m[2]).contains("April 8, 1997"), "{}", text(&m[2]));
+    let m = bot.sent_after(
+        group_reply_to_bot(
+            chat,
+            4,
+            "and the treaty on allied relations?",
+            555,
+            "FactBot",
+        ),
+        4,
+    );
+    assert!(text(&m[3]).contains("2003"), "{}", text(&m[3]));
+    // Nothing was sent for the chatter or for the other bot's command.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        bot.fake
+            .wait_for("sendMessage", 5, Duration::from_millis(200))
+            .len(),
+        4
+    );
+    bot.stop();
+}
+
+#[test]
+fn inline_mode_offers_ready_answers() {
+    let bot = Running::start(100);
+    bot.fake.push_update(inline_query(5, "trade 2002"));
+    let r = bot.fake.wait_for("answerInlineQuery", 1, WAIT);
+    assert_eq!(r.len(), 1, "{}", bot.log());
+    let results = r[0]["results"].as_array().cloned().unwrap_or_default();
+    assert!(!results.is_empty() && results.len() <= 5);
+    let first = results[0]["input_message_content"]["message_text"]
+        .as_str()
+        .unwrap_or("");
+    assert!(first.contains("$160.7 million"), "{first}");
+    // Empty query: examples.
+    bot.fake.push_update(inline_query(5, ""));
+    let r = bot.fake.wait_for("answerInlineQuery", 2, WAIT);
+    assert!(!r[1]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .is_empty());
+    bot.stop();
+}
+
+#[test]
+fn reindex_is_for_admins_only() {
+    let bot = Running::start(100);
+    let m = bot.sent_after(private_text(9, "/reindex"), 1);
+    assert!(
+        text(&m[0]).contains("Only the bot's admins"),
+        "{}",
+        text(&m[0])
+    );
+    let m = bot.sent_after(private_text(ADMIN, "/reindex"), 3);
+    assert!(text(&m[1]).contains("Rebuilding"));
+    assert!(
+        text(&m[2]).contains("Index rebuilt: 2 documents"),
+        "{}",
+        text(&m[2])
+    );
+    // Still answering after the swap.
+    let m = bot.sent_after(private_text(9, "trade 2001"), 4);
+    assert!(text(&m[3]).contains("$120.8 million"));
+    bot.stop();
+}
+
+#[test]
+fn flood_from_one_user_is_capped_with_one_polite_notice() {
+    let bot = Running::start(3);
+    for i in 0..6 {
+        bot.fake
+            .push_update(private_text(11, &format!("trade 200{}", i % 4)));
+    }
+    let m = bot.fake.wait_for("sendMessage", 4, WAIT);
+    std::thread::sleep(Duration::from_millis(700));
+    let all = bot
+        .fake
+        .wait_for("sendMessage", 5, Duration::from_millis(100));
+    assert_eq!(all.len(), 4, "3 answers and one notice: {all:?}");
+    assert_eq!(
+        m.iter().filter(|x| text(x).contains("Slow down")).count(),
+        1
+    );
+    // Another user is not affected.
+    let m = bot.sent_after(private_text(12, "trade 2002"), 5);
+    assert!(text(&m[4]).contains("$160.7 million"));
+    bot.stop();
+}
+
+#[test]
+fn retry_after_429_and_russian_interface() {
+    let bot = Running::start(100);
+    bot.fake.fail_with_429("sendMessage", 1, 1);
+    let m = bot.sent_after(with_language(private_text(21, "/help"), "ru"), 1);
+    assert!(text(&m[0]).contains("Спрашивайте"), "{}", text(&m[0]));
+    let m = bot.sent_after(
+        with_language(private_text(21, "товарооборот в 2002 году"), "kk"),
+        2,
+    );
+    assert!(
+        text(&m[1]).contains("160,7 млн долларов США"),
+        "{}",
+        text(&m[1])
+    );
+    assert!(buttons(&m[1]).iter().any(|(t, _)| t.contains("Источник")));
+    bot.stop();
+}
+
+#[test]
+fn token_never_appears_in_output_at_trace_level() {
+    let bot = Running::start(100);
+    bot.sent_after(private_text(31, "trade 2003"), 1);
+    let log = bot.stop();
+    assert!(log.contains("started as @FactBot"), "{log}");
+    let secret = TOKEN.split_once(':').map(|(_, s)| s).unwrap_or(TOKEN);
+    assert!(!log.contains(secret), "the token leaked into the log");
+}
+
+#[test]
+fn missing_or_malformed_token_exits_2_with_one_line() {
+    for token in [None, Some("not-a-token")] {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_factbot"));
+        c.arg("run").env_remove("TELOXIDE_TOKEN");
+        if let Some(t) = token {
+            c.env("TELOXIDE_TOKEN", t);
+        }
+        let out = c.output().expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains("TELOXIDE_TOKEN"));
+    }
+}
+
+/// Throughput and latency of the bot against the fake server, throttling off. A
+/// measurement, not a pass/fail check: run it with
+/// `cargo test --release --test integration bot_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bot_throughput() {
+    let bot = Running::start(1_000_000);
+    // Latency: one update at a time, from push to the bot's sendMessage.
+    let mut lat = Vec::new();
+    for i in 0..300 {
+        let t = Instant::now();
+        bot.sent_after(
+            private_text(100_000 + i, &format!("trade 200{}", i % 4)),
+            i as usize + 1,
+        );
+        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    lat.sort_by(f64::total_cmp);
+    let pct = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize];
+    // Throughput: a burst from many users at once.
+    let burst = 3000usize;
+    let t = Instant::now();
+    for i in 0..burst {
+        let q = [
+            "trade 2002",
+            "When was the Treaty of Eternal Friendship signed?",
+            "joint ventures",
+            "/timeline",
+        ][i % 4];
+        bot.fake.push_update(private_text(200_000 + i as i64, q));
+    }
+    let got = bot
+        .fake
+        .wait_for("sendMessage", 300 + burst, Duration::from_secs(120));
+    let secs = t.elapsed().as_secs_f64();
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", bot.child.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.to_string())
+        })
+        .unwrap_or_default();
+    println!(
+        "latency update→sendMessage (sequential, 300): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms\n\
+         burst of {burst} updates answered: {} in {secs:.2} s = {:.0} updates/s\n\
+         bot peak memory {rss}",
+        pct(0.5),
+        pct(0.95),
+        pct(0.99),
+        got.len() - 300,
+        (got.len() - 300) as f64 / secs
+    );
+    bot.stop();
+}
