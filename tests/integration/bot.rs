@@ -27,10 +27,15 @@ struct Running {
 
 impl Running {
     fn start(rate_per_minute: u32) -> Running {
+        Self::start_with(rate_per_minute, "")
+    }
+
+    /// `extra` is appended to the `[telegram]` section of the config.
+    fn start_with(rate_per_minute: u32, extra: &str) -> Running {
         let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
         let config = format!(
-            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\nthrottle = false\nadmins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n",
+            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\nthrottle = false\nadmins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
             sample_documents(),
             tmp.path().join("index"),
             repo().join("index/aliases.toml"),
@@ -44,6 +49,7 @@ impl Running {
             .env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", fake.url())
             .env("RUST_LOG", "trace")
+            .env("FACTBOT_WEBHOOK_SECRET", "s3cret-webhook")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -75,7 +81,12 @@ impl Running {
             "bot did not start: {}",
             r.log()
         );
-        assert!(!r.fake.wait_for("getUpdates", 1, WAIT).is_empty());
+        let method = if extra.contains("webhook") {
+            "setWebhook"
+        } else {
+            "getUpdates"
+        };
+        assert!(!r.fake.wait_for(method, 1, WAIT).is_empty(), "{}", r.log());
         r
     }
 
@@ -410,6 +421,95 @@ fn bot_throughput() {
         pct(0.99),
         got.len() - 300,
         (got.len() - 300) as f64 / secs
+    );
+    bot.stop();
+}
+
+/// POSTs a JSON body to the bot's webhook; returns the HTTP status code.
+fn post_webhook(port: u16, body: &str, secret: Option<&str>) -> u16 {
+    use std::io::Write;
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return 0;
+    };
+    let header = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{header}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if stream.write_all(req.as_bytes()).is_err() {
+        return 0;
+    }
+    let mut resp = String::new();
+    let _ = stream.read_to_string(&mut resp);
+    resp.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn webhook_mode_checks_the_secret_header() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let extra = format!("mode = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/hook\"\nlisten = \"127.0.0.1:{port}\"");
+    let bot = Running::start_with(100, &extra);
+    let set = bot.fake.wait_for("setWebhook", 1, WAIT);
+    assert_eq!(set[0]["secret_token"], "s3cret-webhook");
+    let mut update = private_text(41, "trade 2002");
+    update["update_id"] = serde_json::json!(1);
+    let body = update.to_string();
+    // The listener may need a moment after setWebhook.
+    let deadline = Instant::now() + WAIT;
+    let mut status = 0;
+    while Instant::now() < deadline {
+        status = post_webhook(port, &body, None);
+        if status != 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(status, 401, "no secret header");
+    assert_eq!(post_webhook(port, &body, Some("wrong")), 401);
+    assert_eq!(post_webhook(port, &body, Some("s3cret-webhook")), 200);
+    let m = bot.fake.wait_for("sendMessage", 1, WAIT);
+    assert!(text(&m[0]).contains("$160.7 million"), "{}", bot.log());
+    bot.stop();
+}
+
+#[test]
+fn more_sources_about_and_allow_lists() {
+    let bot = Running::start_with(100, "allowed_users = [51, 52]");
+    let m = bot.sent_after(private_text(51, "joint ventures in Kyrgyzstan"), 1);
+    let (_, more) = buttons(&m[0])
+        .into_iter()
+        .find(|(t, _)| t.contains("More"))
+        .expect("more button");
+    let m = bot.sent_after(callback_query(51, 51, 1_000_100, &more), 2);
+    assert_ne!(text(&m[1]), text(&m[0]), "More shows other passages");
+    let m = bot.sent_after(private_text(52, "/sources"), 3);
+    assert!(
+        text(&m[2]).contains("Kyrgyzstan — Kazakhstan") && text(&m[2]).contains("2024-04-17"),
+        "{}",
+        text(&m[2])
+    );
+    let m = bot.sent_after(private_text(52, "/about"), 4);
+    assert!(text(&m[3]).contains("2 documents"), "{}", text(&m[3]));
+    // Someone not on the list is refused in private and ignored in groups.
+    let m = bot.sent_after(private_text(53, "trade 2002"), 5);
+    assert!(text(&m[4]).contains("private"), "{}", text(&m[4]));
+    bot.fake
+        .push_update(group_text(-100777, 53, "/trade@FactBot 2002"));
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(
+        bot.fake
+            .wait_for("sendMessage", 6, Duration::from_millis(100))
+            .len(),
+        5
     );
     bot.stop();
 }
