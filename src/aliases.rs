@@ -76,6 +76,8 @@ pub struct Aliases {
     entities: Vec<Entity>,
     /// Stem sequence of a multi-word or single-word name → entity.
     names: HashMap<Vec<String>, EntityId>,
+    /// First stems of all names: most words start none, and are skipped without building keys.
+    first_stems: std::collections::HashSet<String>,
     longest_name: usize,
     codes: HashMap<String, EntityId>,
     /// Stem → the synonym groups (as stems) it belongs to.
@@ -143,6 +145,7 @@ impl Aliases {
         }
         Ok(Aliases {
             entities,
+            first_stems: names.keys().filter_map(|k| k.first().cloned()).collect(),
             names,
             longest_name,
             codes,
@@ -172,6 +175,7 @@ impl Aliases {
         Aliases {
             entities: Vec::new(),
             names: HashMap::new(),
+            first_stems: Default::default(),
             longest_name: 1,
             codes: HashMap::new(),
             synonyms: HashMap::new(),
@@ -207,7 +211,8 @@ impl Aliases {
         let mut i = 0;
         while i < terms.len() {
             let mut matched = 0;
-            for len in (1..=self.longest_name.min(terms.len() - i)).rev() {
+            let starts_name = self.first_stems.contains(&terms[i].term);
+            for len in (1..=self.longest_name.min(terms.len() - i)).rev().filter(|_| starts_name) {
                 let key: Vec<String> = terms[i..i + len].iter().map(|t| t.term.clone()).collect();
                 if let Some(&id) = self.names.get(&key) {
                     out.push(EntityMention {
