@@ -212,7 +212,10 @@ impl Aliases {
         while i < terms.len() {
             let mut matched = 0;
             let starts_name = self.first_stems.contains(&terms[i].term);
-            for len in (1..=self.longest_name.min(terms.len() - i)).rev().filter(|_| starts_name) {
+            for len in (1..=self.longest_name.min(terms.len() - i))
+                .rev()
+                .filter(|_| starts_name)
+            {
                 let key: Vec<String> = terms[i..i + len].iter().map(|t| t.term.clone()).collect();
                 if let Some(&id) = self.names.get(&key) {
                     out.push(EntityMention {

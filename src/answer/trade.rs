@@ -211,7 +211,6 @@ fn same_quantity(a: &MoneyFact, b: &MoneyFact) -> bool {
         && pa == pb
         && a.scope == b.scope
         && a.currency == b.currency
-        && a.whole.is_some() == b.whole.is_some()
 }
 
 fn differs(a: f64, b: f64) -> bool {

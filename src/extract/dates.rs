@@ -369,11 +369,18 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
         let before = &text[..m.start()];
         let after = &text[m.end()..];
         // Part of a span, a number, an amount, a code or a measurement.
-        if after.starts_with(['-', '–', '—', '/', '.', ',', '%'])
-            && after[1..].starts_with(|c: char| c.is_ascii_digit())
-            || before.ends_with(['-', '–', '—', '/', '$', '№', '#', '+', '.', ','])
-                && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
-            || before.ends_with(['$', '€', '£', '№', '#'])
+        let mut next = after.chars();
+        let mut prev = before.chars().rev();
+        let joiner = |c: Option<char>| {
+            c.is_some_and(|c| matches!(c, '-' | '–' | '—' | '/' | '.' | ',' | '%' | '+'))
+        };
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let (n1, n2) = (next.next(), next.next());
+        let (p1, p2) = (prev.next(), prev.next());
+        if joiner(n1) && n1 != Some('%') && digit(n2)
+            || n1 == Some('%')
+            || joiner(p1) && digit(p2)
+            || p1.is_some_and(|c| matches!(c, '$' | '€' | '£' | '№' | '#'))
         {
             continue;
         }
@@ -496,6 +503,15 @@ mod tests {
         assert!(dates("Route 66 is 2003 km long").is_empty());
         assert!(dates("call +7 727 2003 1992").is_empty());
         assert!(dates("trade may reach 2000 units").is_empty());
+    }
+
+    #[test]
+    fn multibyte_neighbours_do_not_panic() {
+        // Regression: a year followed by an en dash sliced inside the dash.
+        assert!(dates("© 1996–2026 The Group").is_empty());
+        // Must not panic; whatever it finds is fine.
+        dates("—2003—‑2004‒");
+        assert_eq!(dates("в 2003–2005 гг. и в 2010 году"), vec!["2010"]);
     }
 
     #[test]

@@ -210,3 +210,86 @@ pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
     out.sort_by_key(Mention::start);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aliases::Aliases;
+
+    /// Strings built from the characters extraction cares about (digits, separators,
+    /// currency signs, dashes, Cyrillic, emoji): every slice position is a trap for byte
+    /// arithmetic. A deterministic generator keeps the test repeatable.
+    #[test]
+    fn extraction_never_panics_on_tricky_text() {
+        const ALPHABET: &[&str] = &[
+            "1",
+            "9",
+            "0",
+            "2003",
+            " ",
+            ".",
+            ",",
+            "-",
+            "–",
+            "—",
+            "$",
+            "€",
+            "₸",
+            "%",
+            "million",
+            "млрд",
+            "года",
+            "в",
+            "in",
+            "October",
+            "октября",
+            "15",
+            "US",
+            "dollars",
+            "долларов",
+            "🙂",
+            "\u{200b}",
+            "\n",
+            "(",
+            ")",
+            "or",
+            "of which",
+            "Kazakhstan",
+            "Кыргызстан",
+            "signed",
+            "H1",
+            "Q3",
+            "January-",
+            "first half of",
+        ];
+        let aliases = Aliases::builtin();
+        let mut seed: u64 = 0x9e3779b97f4a7c15;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push_str(ALPHABET[(seed >> 33) as usize % ALPHABET.len()]);
+            }
+            let ms = mentions(&s, chrono::NaiveDate::from_ymd_opt(2024, 4, 17));
+            for m in &ms {
+                let v = m.to_json();
+                let (a, b) = (
+                    v["start"].as_u64().unwrap_or(0) as usize,
+                    v["end"].as_u64().unwrap_or(0) as usize,
+                );
+                assert!(
+                    a <= b && b <= s.len() && s.is_char_boundary(a) && s.is_char_boundary(b),
+                    "{s:?}: {v}"
+                );
+            }
+            let ctx = FactContext {
+                published: None,
+                aliases: &aliases,
+                title: "t",
+            };
+            extract_facts(&s, &ctx);
+        }
+    }
+}

@@ -92,3 +92,33 @@ fn second_corpus_questions() {
         &repo().join("tests/data/corpus2-questions.jsonl"),
     );
 }
+
+#[test]
+fn sources_that_disagree_are_both_shown() {
+    let (engine, _tmp) = engine_for(&repo().join("tests/data/corpus2"));
+    let a = engine.ask("trade between Kazakhstan and China in 2022");
+    assert!(a.disagreement, "{}", a.text());
+    let amounts: Vec<f64> = a
+        .facts
+        .iter()
+        .filter_map(|f| f["amount"].as_f64())
+        .collect();
+    assert!(
+        amounts.contains(&24.1e9) && amounts.contains(&22.7e9),
+        "{amounts:?}"
+    );
+    assert!(a.text().contains("disagree"));
+}
+
+#[test]
+fn part_year_figures_are_labelled_and_kept_from_full_year_questions() {
+    let (engine, _tmp) = engine_for(&repo().join("tests/data/corpus2"));
+    let a = engine.ask("What was the full-year trade between Russia and Kazakhstan in 2023?");
+    assert_eq!(a.kind, factbot::answer::AnswerKind::None, "{}", a.text());
+    // It still says what the documents have for that year.
+    assert!(
+        a.text().contains("forecast") || a.text().contains("part of the year"),
+        "{}",
+        a.text()
+    );
+}
