@@ -273,6 +273,8 @@ impl Index {
         let reader = tantivy
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // Passages of one answer often share store blocks; keep some decompressed.
+            .doc_store_cache_num_blocks(64)
             .try_into()
             .map_err(tv_err(&dir))?;
         Ok(Index {

@@ -10,7 +10,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use crate::aliases::Aliases;
 use crate::index::Index;
@@ -202,7 +202,24 @@ fn fuzzy_terms(
         let Ok(automaton) = query.automaton() else {
             continue;
         };
-        let Ok(mut stream) = inverted.terms().search(automaton).into_stream() else {
+        // Typos almost never hit the first letter: walking only the terms that share it
+        // makes the scan an order of magnitude cheaper on a large vocabulary.
+        let Some(first) = stem.chars().next() else {
+            continue;
+        };
+        let mut lo = [0u8; 4];
+        let lo = first.encode_utf8(&mut lo).as_bytes().to_vec();
+        let mut hi = lo.clone();
+        if let Some(last) = hi.last_mut() {
+            *last = last.saturating_add(1);
+        }
+        let Ok(mut stream) = inverted
+            .terms()
+            .search(automaton)
+            .ge(&lo)
+            .lt(&hi)
+            .into_stream()
+        else {
             continue;
         };
         while stream.advance() {
@@ -261,10 +278,35 @@ pub fn run(
     let wanted = (offset + limit).max(CANDIDATES);
     let top: Vec<(f32, DocAddress)> =
         searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
+    // Re-rank by how much of the question each candidate covers (its text or its title),
+    // read from the postings: no stored document is fetched for a candidate that is not
+    // shown.
+    let (covered, cyrillic) = coverage(&searcher, index, plan, &top);
+    let n = plan
+        .terms
+        .iter()
+        .filter(|t| !t.variants.is_empty())
+        .count()
+        .max(1) as f32;
+    let asked_cyrillic = plan.is_cyrillic();
+    let mut ranked: Vec<(f32, usize)> = top
+        .iter()
+        .enumerate()
+        .map(|(i, (score, _))| {
+            let mut s = score * (0.4 + covered[i] as f32 / n);
+            // Of two equally good passages, the one in the asker's language reads better.
+            if cyrillic[i] != 0 && (cyrillic[i] > 0) != asked_cyrillic {
+                s *= 0.8;
+            }
+            (s, i)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(top[a.1].1.cmp(&top[b.1].1)));
     let variants = plan.all_variants();
     let mut analyzer = text::analyzer();
-    let mut hits = Vec::with_capacity(top.len());
-    for (score, addr) in top {
+    let mut hits = Vec::with_capacity(limit);
+    for &(score, i) in ranked.iter().skip(offset).take(limit) {
+        let addr = top[i].1;
         let doc: TantivyDocument = searcher.doc(addr)?;
         let get_u64 = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
         let text = doc
@@ -272,13 +314,7 @@ pub fn run(
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string();
-        let doc_idx = get_u64(f.doc) as usize;
-        let title = index
-            .meta
-            .documents
-            .get(doc_idx)
-            .map_or("", |d| d.title.as_str());
-        let (highlights, covered) = highlight(&mut analyzer, &text, title, plan, &variants);
+        let (highlights, _) = highlight(&mut analyzer, &text, "", plan, &variants);
         hits.push(Hit {
             doc: get_u64(f.doc) as usize,
             position: get_u64(f.position) as usize,
@@ -287,32 +323,63 @@ pub fn run(
             end: get_u64(f.end) as usize,
             text,
             highlights,
-            covered,
+            covered: covered[i],
         });
     }
-    // A passage that answers more of the question beats one that repeats a single word.
-    let n = plan
-        .terms
-        .iter()
-        .filter(|t| !t.variants.is_empty())
-        .count()
-        .max(1) as f32;
-    // Of two equally good passages, the one in the asker's language reads better.
-    let asked_cyrillic = plan.is_cyrillic();
-    for h in &mut hits {
-        h.score *= 0.4 + (h.covered as f32 / n);
-        let head: String = h.text.chars().take(300).collect();
-        if text::is_cyrillic(&head) != asked_cyrillic {
-            h.score *= 0.8;
+    Ok(hits)
+}
+
+/// For each candidate: how many question words its text or title contains, and whether the
+/// words it matched are mostly Cyrillic (> 0) or Latin (< 0).
+fn coverage(
+    searcher: &Searcher,
+    index: &Index,
+    plan: &QueryPlan,
+    top: &[(f32, DocAddress)],
+) -> (Vec<usize>, Vec<i32>) {
+    let f = index.fields;
+    let mut covered = vec![0usize; top.len()];
+    let mut script = vec![0i32; top.len()];
+    for t in &plan.terms {
+        let mut present = vec![false; top.len()];
+        for (v, _) in &t.variants {
+            for field in [f.text, f.title] {
+                let term = Term::from_field_text(field, v);
+                for (seg_ord, seg) in searcher.segment_readers().iter().enumerate() {
+                    let mut idx: Vec<usize> = (0..top.len())
+                        .filter(|&i| {
+                            top[i].1.segment_ord as usize == seg_ord
+                                && !(present[i] && field == f.title)
+                        })
+                        .collect();
+                    if idx.is_empty() {
+                        continue;
+                    }
+                    idx.sort_by_key(|&i| top[i].1.doc_id);
+                    let Ok(inv) = seg.inverted_index(field) else {
+                        continue;
+                    };
+                    let Ok(Some(mut postings)) = inv.read_postings(&term, IndexRecordOption::Basic)
+                    else {
+                        continue;
+                    };
+                    for i in idx {
+                        let target = top[i].1.doc_id;
+                        if postings.doc() <= target && postings.seek(target) == target {
+                            present[i] = true;
+                            if field == f.text {
+                                script[i] += if text::is_cyrillic(v) { 1 } else { -1 };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (c, p) in covered.iter_mut().zip(&present) {
+            *c += usize::from(*p);
         }
     }
-    hits.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.doc.cmp(&b.doc))
-            .then(a.position.cmp(&b.position))
-    });
-    Ok(hits.into_iter().skip(offset).take(limit).collect())
+    (covered, script)
 }
 
 /// Marks the words of `text` that match the plan; returns their byte ranges and how many
