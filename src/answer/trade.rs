@@ -43,7 +43,7 @@ fn score(
     }
     match q.measure {
         Some(want) if m.measure == want => s += 4,
-        Some(_) if m.measure == Measure::Turnover => s -= 3,
+        // Turnover does not answer a question about exports, imports or investment.
         Some(_) => return None,
         None => match m.measure {
             Measure::Turnover => s += 3,
@@ -235,6 +235,10 @@ fn describe(ctx: &Context, m: &MoneyFact, lang: Lang) -> String {
         (Scope::Total, Lang::Ru, _) => format!(" ({})", names[0]),
         (_, Lang::En, 1) => format!(" of {}", names[0]),
         (_, Lang::Ru, 1) => format!(" ({})", names[0]),
+        // Direction is not tracked: "exports (Kazakhstan and Uzbekistan)", not "between".
+        (_, Lang::En, _) if matches!(m.measure, Measure::Export | Measure::Import) => {
+            format!(" ({})", format::list(&names, lang))
+        }
         (_, Lang::En, _) => format!(" between {}", format::list(&names, lang)),
         (_, Lang::Ru, _) => format!(": {}", format::list(&names, lang)),
     };

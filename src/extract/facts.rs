@@ -192,6 +192,9 @@ static BOTH_SIDES: LazyLock<Cue> = LazyLock::new(|| {
         r"between (?:the )?(?:two )?(?:states|countries|sides|nations|republics)|bilateral|mutual|two countries|both countries|двусторонн\w*|взаимн\w*|между (?:двумя )?(?:странами|государствами)|двух стран",
     )
 });
+static COMPARED: LazyLock<Cue> = LazyLock::new(|| {
+    Cue::new(r"compared|than|up from|down from|against|versus|по сравнению|чем|против|относительно")
+});
 static YEAR_EARLIER: LazyLock<Cue> = LazyLock::new(|| {
     Cue::new(
         r"a year earlier|a year ago|a year before|the previous year|the year before|годом ранее|годом раньше|годом прежде|в предыдущем году",
@@ -363,17 +366,22 @@ pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
             prev_measure = Some(m);
         }
         // The year a passage is talking about carries into the sentences after it that name
-        // none ("Trade in 2022 was ... Exports were ..."); a sentence with several resets it.
-        let years: Vec<i32> = dedup(
-            sc.dates
-                .iter()
-                .filter(|d| d.date.grain() == super::Grain::Year && !is_dateline(&sc, d))
-                .map(|d| d.date.year)
-                .chain(sc.periods.iter().map(|p| p.year)),
-        );
+        // none ("Trade in 2022 was ... Exports were ..."). A sentence with several years
+        // resets it, unless the others are only compared with ("in 2023, up 14% compared
+        // with 2022"): then its first year is the one it is about.
+        let mut year_mentions: Vec<(usize, i32)> = sc
+            .dates
+            .iter()
+            .filter(|d| d.date.grain() == super::Grain::Year && !is_dateline(&sc, d))
+            .map(|d| (d.start, d.date.year))
+            .chain(sc.periods.iter().map(|p| (p.start, p.year)))
+            .collect();
+        year_mentions.sort_unstable();
+        let years: Vec<i32> = dedup(year_mentions.iter().map(|&(_, y)| y));
         match years.len() {
             0 => {}
             1 => prev_sentence_year = Some(years[0]),
+            2 if COMPARED.is_in(sc.text) => prev_sentence_year = Some(years[0]),
             _ => prev_sentence_year = None,
         }
         facts.extend(money_facts.into_iter().map(Fact::Money));
@@ -1132,6 +1140,16 @@ mod tests {
                 Modality::Forecast,
                 Modality::Actual
             ]
+        );
+    }
+
+    #[test]
+    fn year_carries_past_a_comparison_into_the_next_sentence() {
+        let f = facts("По итогам 2023 года товарооборот составил 4,4 млрд долларов США, увеличившись на 14% по сравнению с 2022 годом. Экспорт достиг 3,2 млрд долларов.", None);
+        let m = money(&f);
+        assert_eq!(
+            (m[1].amount, m[1].year, m[1].measure),
+            (3.2e9, Some(2023), Measure::Export)
         );
     }
 
