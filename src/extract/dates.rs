@@ -439,7 +439,11 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
                     | "s"
             )
         };
-        if (prev_ok || next_is_ru_year || in_list || starts_sentence) && !followed_by_unit {
+        // "(2021)": a year in brackets dates what precedes it.
+        let bracketed = before.ends_with('(') && after.starts_with(')');
+        if (prev_ok || next_is_ru_year || in_list || starts_sentence || bracketed)
+            && !followed_by_unit
+        {
             let mut end = m.end();
             if next_is_ru_year {
                 let ws = after.len() - after_trim.len();
@@ -493,6 +497,7 @@ mod tests {
         assert_eq!(dates("в октябре 1992 года"), vec!["1992-10"]);
         assert_eq!(dates("in 2003"), vec!["2003"]);
         assert_eq!(dates("в 2003 году"), vec!["2003"]);
+        assert_eq!(dates("2.5 billion dollars (2021)."), vec!["2021"]);
         assert_eq!(dates("last year trade grew"), vec!["2023"]);
         assert_eq!(dates("в прошлом году"), vec!["2023"]);
     }
