@@ -92,20 +92,7 @@ pub fn percent(v: f64, signed: bool, lang: Lang) -> String {
     format!("{sign}{s}%")
 }
 
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const EN_MONTHS: [&str; 12] = crate::extract::MONTHS_EN;
 const RU_MONTHS_GEN: [&str; 12] = [
     "января",
     "февраля",

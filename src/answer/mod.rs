@@ -309,21 +309,7 @@ fn nothing(ctx: &Context, q: &Question, reason: Option<String>) -> Answer {
 
 /// A few questions the documents can answer: trade years, events.
 pub fn suggestions(ctx: &Context, lang: Lang) -> Vec<String> {
-    let mut years: Vec<i32> = ctx
-        .stored_facts()
-        .iter()
-        .filter_map(|f| match &f.fact {
-            Fact::Money(m)
-                if m.modality == crate::extract::Modality::Actual
-                    && m.measure == crate::extract::Measure::Turnover =>
-            {
-                m.year
-            }
-            _ => None,
-        })
-        .collect();
-    years.sort_unstable();
-    years.dedup();
+    let years = actual_years(ctx, |m| m == crate::extract::Measure::Turnover);
     let mut out = Vec::new();
     if let Some(y) = years.last() {
         out.push(if lang == Lang::Ru {
@@ -347,14 +333,16 @@ pub fn suggestions(ctx: &Context, lang: Lang) -> Vec<String> {
 
 /// Years that have actual trade figures, for "the documents cover ..." notes.
 fn trade_years(ctx: &Context) -> Vec<i32> {
+    actual_years(ctx, |m| m != crate::extract::Measure::Other)
+}
+
+/// Years of actual (not hedged) money facts whose measure passes `keep`, sorted.
+fn actual_years(ctx: &Context, keep: impl Fn(crate::extract::Measure) -> bool) -> Vec<i32> {
     let mut years: Vec<i32> = ctx
         .stored_facts()
         .iter()
         .filter_map(|f| match &f.fact {
-            Fact::Money(m)
-                if m.modality == crate::extract::Modality::Actual
-                    && m.measure != crate::extract::Measure::Other =>
-            {
+            Fact::Money(m) if m.modality == crate::extract::Modality::Actual && keep(m.measure) => {
                 m.year
             }
             _ => None,

@@ -112,6 +112,22 @@ pub struct Percent {
     pub end: usize,
 }
 
+/// English month names, January first.
+pub const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A part of a year that a figure covers: months `from_month..=to_month` of `year`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Period {
@@ -126,21 +142,12 @@ pub struct Period {
 impl Period {
     /// "January–September 2021".
     pub fn label(&self) -> String {
-        const M: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let name = |m: u32| M.get((m as usize).wrapping_sub(1)).copied().unwrap_or("?");
+        let name = |m: u32| {
+            MONTHS_EN
+                .get((m as usize).wrapping_sub(1))
+                .copied()
+                .unwrap_or("?")
+        };
         if self.from_month == self.to_month {
             format!("{} {}", name(self.from_month), self.year)
         } else {
