@@ -148,3 +148,66 @@ fn bad_documents_are_skipped_and_the_rest_indexed() {
         "the documents folder is never modified"
     );
 }
+
+#[test]
+fn unreadable_index_is_rebuilt_and_a_half_built_one_is_ignored() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let index = tmp.path().join("index");
+    let e = Engine::open(config(&sample_documents(), &index)).expect("open");
+    assert!(e.rebuilt);
+    drop(e);
+    let current = fs::read_to_string(index.join("CURRENT")).expect("CURRENT");
+    // A build that died half-way leaves a generation that CURRENT does not name.
+    fs::create_dir_all(index.join("gen-99999999T000000.000000-1/tantivy")).expect("mkdir");
+    let e = Engine::open(config(&sample_documents(), &index)).expect("reopen");
+    assert!(
+        !e.rebuilt,
+        "a half-built generation must not disturb the current one"
+    );
+    drop(e);
+    // A corrupted current generation is detected and rebuilt.
+    fs::write(index.join(current.trim()).join("meta.json"), b"{ not json").expect("corrupt");
+    let e = Engine::open(config(&sample_documents(), &index)).expect("open after corruption");
+    assert!(e.rebuilt);
+    assert_eq!(
+        e.ask("trade 2002").headline.as_deref(),
+        Some("$160.7 million")
+    );
+    drop(e);
+    // So is a CURRENT that names nothing sensible.
+    fs::write(index.join("CURRENT"), "../../etc").expect("write");
+    let e = Engine::open(config(&sample_documents(), &index)).expect("open after bad pointer");
+    assert!(e.rebuilt);
+}
+
+#[test]
+fn symlinks_are_not_followed_and_odd_names_are_indexed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let docs = tmp.path().join("docs");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&docs).expect("mkdir");
+    fs::create_dir_all(&outside).expect("mkdir");
+    fs::write(
+        outside.join("secret.txt"),
+        "Title\nThe secret treaty was signed on 1 May 2001.\n",
+    )
+    .expect("w");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.join("secret.txt"), docs.join("link.txt")).expect("symlink");
+    fs::write(
+        docs.join("a name with spaces — и юникод.md"),
+        "# Заголовок\nТоварооборот в 2020 году составил 1,5 млрд долларов.\n",
+    )
+    .expect("w");
+    let e = Engine::open(config(&docs, &tmp.path().join("index"))).expect("open");
+    let files: Vec<&str> = e.documents().iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, vec!["a name with spaces — и юникод.md"]);
+    assert_eq!(
+        e.ask("trade 2020").headline.as_deref(),
+        Some("$1.5 billion")
+    );
+    assert_eq!(
+        e.ask("When was the secret treaty signed?").kind,
+        factbot::answer::AnswerKind::None
+    );
+}
