@@ -1053,7 +1053,21 @@ fn clean_event(s: &str) -> String {
     if a >= b {
         return words.join(" ");
     }
-    s[a..b].split_whitespace().collect::<Vec<_>>().join(" ")
+    close_quotes(s[a..b].split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Closes a quotation the trimming cut in half: `opened the "Year of X` → `… "Year of X"`.
+fn close_quotes(mut s: String) -> String {
+    if s.matches('"').count() % 2 == 1 {
+        s.push('"');
+    }
+    if s.matches('«').count() > s.matches('»').count() {
+        s.push('»');
+    }
+    if s.matches('“').count() > s.matches('”').count() {
+        s.push('”');
+    }
+    s
 }
 
 #[cfg(test)]
@@ -1198,6 +1212,15 @@ mod tests {
                     "the Treaty on Allied Relations, signed".into()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn quoted_names_in_events_stay_closed() {
+        let f = facts("In March 2018 the two presidents opened the \"Year of Uzbekistan in Kazakhstan\". Then more.", None);
+        assert_eq!(
+            dates(&f)[0].event,
+            "the two presidents opened the \"Year of Uzbekistan in Kazakhstan\""
         );
     }
 
