@@ -532,7 +532,8 @@ fn money_facts(
                 .copied(),
             m,
         );
-        let header_date = best_date(
+        // "в 2020 году — 720,1 млн": the nearest such year before the figure.
+        let header_date = nearest_date(
             sc.dates
                 .iter()
                 .filter(|d| {
@@ -541,6 +542,7 @@ fn money_facts(
                         && !is_dateline(sc, d)
                 })
                 .copied(),
+            m,
         );
         let header_period = sc
             .periods
@@ -790,16 +792,6 @@ fn is_dateline(sc: &SentenceCtx, d: &DateMention) -> bool {
     sc.offset == 0 && place_only && opens_text
 }
 
-/// Prefer a plain year ("in 2003") over a month, and a month over a day: a day in a
-/// sentence about a figure is usually when it was reported.
-fn best_date<'a>(it: impl Iterator<Item = &'a DateMention>) -> Option<&'a DateMention> {
-    it.min_by_key(|d| match d.date.grain() {
-        super::Grain::Year => 0,
-        super::Grain::Month => 1,
-        super::Grain::Day => 2,
-    })
-}
-
 /// Three or more names joined only by commas and "and": a list, as in "members Russia,
 /// Belarus, Kazakhstan and Armenia".
 fn is_enumeration(sc: &SentenceCtx) -> bool {
@@ -928,6 +920,23 @@ fn event_text(
         clean_event(raw.rfind([':', ';']).map_or(raw, |i| &raw[i + 1..]))
     };
     let mut before = stretch(from(k));
+    // "а в декабре 2003 года — Договор о ...": a dash after the date introduces the event.
+    let rest = sentence[end..].trim_start();
+    if words(&before) < 3 && (rest.starts_with(['—', '–']) || rest.starts_with("- ")) {
+        let from_next = end + (sentence[end..].len() - rest.len());
+        let (_, next_end) = clause_range(
+            starts,
+            clause_of(
+                starts,
+                from_next + rest.chars().next().map_or(0, char::len_utf8),
+            ),
+            len,
+        );
+        let after = clean_event(&sentence[from_next..next_end.min(next_start).max(from_next)]);
+        if words(&after) >= 2 {
+            return Some(after);
+        }
+    }
     while words(&before) < 3 && k > 0 && starts[k] > prev_end {
         k -= 1;
         before = stretch(from(k));
@@ -1213,6 +1222,15 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn russian_lists_with_dashes() {
+        let f = facts("Товарооборот между Казахстаном и Кыргызстаном в 2019 году составил 925,3 млн долларов США, в 2020 году — 720,1 млн, в 2021 году — 977,6 млн долларов. В 1997 году был подписан Договор о вечной дружбе, а в декабре 2003 года — Договор о союзнических отношениях.", None);
+        let years: Vec<Option<i32>> = money(&f).iter().map(|m| m.year).collect();
+        assert_eq!(years, vec![Some(2019), Some(2020), Some(2021)]);
+        let d = dates(&f);
+        assert_eq!(d[1].event, "Договор о союзнических отношениях");
     }
 
     #[test]
