@@ -207,6 +207,14 @@ pub fn list(items: &[String], lang: Lang) -> String {
     }
 }
 
+/// "You can ask:" / "Можно спросить:", before suggested questions.
+pub fn suggestions_intro(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "Можно спросить:",
+        Lang::En => "You can ask:",
+    }
+}
+
 /// Upper-cases the first letter.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();

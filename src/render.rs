@@ -103,14 +103,7 @@ pub fn plain(a: &Answer, marks: Marks) -> String {
         AnswerKind::Trade | AnswerKind::Date => {}
         AnswerKind::None => {}
     }
-    if !a.suggestions.is_empty() {
-        let intro = if a.lang == Lang::Ru {
-            "Можно спросить:"
-        } else {
-            "You can ask:"
-        };
-        out.push(format!("{intro} {}", a.suggestions.join(" · ")));
-    }
+    out.extend(a.suggestions_line());
     out.join("\n")
 }
 
@@ -162,7 +155,7 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
     if let Some(h) = &a.headline {
         paras.push(format!("<b>{}</b>", escape_html(h)));
     }
-    let (lines, cite) = split_citation(&a.lines);
+    let lines = without_citations(&a.lines);
     if !lines.is_empty() {
         paras.push(
             lines
@@ -187,13 +180,8 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
         }
         AnswerKind::None => {}
     }
-    let _ = cite;
     if !a.suggestions.is_empty() {
-        let intro = if a.lang == Lang::Ru {
-            "Можно спросить:"
-        } else {
-            "You can ask:"
-        };
+        let intro = crate::format::suggestions_intro(a.lang);
         let items: Vec<String> = a
             .suggestions
             .iter()
@@ -205,10 +193,11 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
 }
 
 /// Lines that name a source ("Source: «…»") are shown by the source block in HTML.
-fn split_citation(lines: &[String]) -> (Vec<&String>, Vec<&String>) {
+fn without_citations(lines: &[String]) -> Vec<&String> {
     lines
         .iter()
-        .partition(|l| !(l.starts_with("Source: «") || l.starts_with("Источник: «")))
+        .filter(|l| !(l.starts_with("Source: «") || l.starts_with("Источник: «")))
+        .collect()
 }
 
 /// Packs paragraphs into messages under `limit` characters; a paragraph longer than the

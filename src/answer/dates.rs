@@ -156,16 +156,21 @@ fn when(ctx: &Context, q: &Question, best: &[&Dated]) -> Answer {
         distinct.join("; ")
     });
     for x in best.iter().take(5) {
-        a.lines.push(format!(
-            "{} — {}.",
-            format::date(&x.d.date, lang),
-            format::capitalize(&x.d.event)
-        ));
+        a.lines.push(event_line(x.d, lang));
         a.facts.push(fact_json(x.sf, ctx.index));
         ctx.add_source(&mut a, x.sf);
     }
     a.lines.push(ctx.cite(first.sf, lang));
     a
+}
+
+/// "April 8, 1997 — The Treaty of Eternal Friendship, signed."
+fn event_line(d: &DateFact, lang: Lang) -> String {
+    format!(
+        "{} — {}.",
+        format::date(&d.date, lang),
+        format::capitalize(&d.event)
+    )
 }
 
 fn list(ctx: &Context, q: &Question, chosen: &[&Dated]) -> Answer {
@@ -187,11 +192,7 @@ fn list(ctx: &Context, q: &Question, chosen: &[&Dated]) -> Answer {
         heading
     });
     for x in chosen.iter().take(50) {
-        a.lines.push(format!(
-            "{} — {}.",
-            format::date(&x.d.date, lang),
-            format::capitalize(&x.d.event)
-        ));
+        a.lines.push(event_line(x.d, lang));
         a.facts.push(fact_json(x.sf, ctx.index));
         if a.sources.len() < 10 {
             ctx.add_source(&mut a, x.sf);

@@ -107,15 +107,19 @@ impl Answer {
                 parts.push(s.snippet.clone());
             }
         }
-        if !self.suggestions.is_empty() {
-            let intro = if self.lang == Lang::Ru {
-                "Можно спросить:"
-            } else {
-                "You can ask:"
-            };
-            parts.push(format!("{intro} {}", self.suggestions.join(" · ")));
-        }
+        parts.extend(self.suggestions_line());
         parts.join("\n")
+    }
+
+    /// "You can ask: trade 2023 · /timeline", when there are suggestions.
+    pub fn suggestions_line(&self) -> Option<String> {
+        (!self.suggestions.is_empty()).then(|| {
+            format!(
+                "{} {}",
+                format::suggestions_intro(self.lang),
+                self.suggestions.join(" · ")
+            )
+        })
     }
 
     /// The `ask --json` shape: `question`, `kind`, `text`, `facts`, `sources` (stable), and
