@@ -85,6 +85,8 @@ pub struct Aliases {
     groups: Vec<Vec<String>>,
     /// Stem → the words of its synonym group as written (for cross-language matching).
     raw_groups: Vec<Vec<String>>,
+    /// Single-word spellings, lowercased into characters once, for typo matching.
+    fuzzy: Vec<(Vec<char>, EntityId)>,
 }
 
 impl Aliases {
@@ -143,7 +145,18 @@ impl Aliases {
             groups.push(group);
             raw_groups.push(g.words);
         }
+        let fuzzy = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(id, e)| {
+                e.spellings
+                    .iter()
+                    .filter(|s| !s.contains(' '))
+                    .map(move |s| (s.to_lowercase().chars().collect(), id))
+            })
+            .collect();
         Ok(Aliases {
+            fuzzy,
             entities,
             first_stems: names.keys().filter_map(|k| k.first().cloned()).collect(),
             names,
@@ -181,6 +194,7 @@ impl Aliases {
             synonyms: HashMap::new(),
             groups: Vec::new(),
             raw_groups: Vec::new(),
+            fuzzy: Vec::new(),
         }
     }
 
@@ -249,21 +263,22 @@ impl Aliases {
     /// The entity a typed (possibly misspelt) word names, if any spelling is within the
     /// word's typo budget. Used on question words only.
     pub fn fuzzy_entity(&self, word: &str) -> Option<EntityId> {
-        let lower = word.to_lowercase();
-        let budget = text::typo_budget(&lower);
+        let lower: Vec<char> = word.to_lowercase().chars().collect();
+        let budget = text::typo_budget_chars(lower.len());
         if budget == 0 {
             return None;
         }
         let mut best: Option<(usize, EntityId)> = None;
-        for (id, e) in self.entities.iter().enumerate() {
-            for s in &e.spellings {
-                if s.contains(' ') {
-                    continue;
-                }
-                let d = text::edit_distance(&lower, &s.to_lowercase(), budget);
-                if d <= budget && best.is_none_or(|(bd, _)| d < bd) {
-                    best = Some((d, id));
-                }
+        for (spelling, id) in &self.fuzzy {
+            // Most spellings differ in length by more than the budget: no distance needed.
+            if spelling.len().abs_diff(lower.len()) > budget
+                || !text::could_be_typo(&lower, spelling)
+            {
+                continue;
+            }
+            let d = text::edit_distance_chars(&lower, spelling, budget);
+            if d <= budget && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, *id));
             }
         }
         best.map(|(_, id)| id)

@@ -42,6 +42,10 @@ pub enum BenchError {
     Index(#[from] IndexError),
     #[error("no queries to run")]
     NoQueries,
+    #[error("bare tantivy indexing failed: {0}")]
+    Bare(String),
+    #[error("serving measurement failed: {0}")]
+    Serve(String),
 }
 
 /// Reads a JSON Lines corpus: each line becomes a one-passage document.
@@ -107,7 +111,7 @@ pub fn read_queries(path: &Path) -> Result<Vec<String>, BenchError> {
 }
 
 /// Latency percentiles in milliseconds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Latency {
     pub p50: f64,
     pub p95: f64,
@@ -134,8 +138,10 @@ impl Latency {
     }
 }
 
-/// What one benchmark run measured.
-#[derive(Debug, Clone, Serialize)]
+/// What one benchmark run measured. Index figures come from the building process;
+/// serving figures from a fresh process that only opens the index and answers, so its
+/// memory is what a server needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub passages: u64,
     pub facts: usize,
@@ -144,14 +150,32 @@ pub struct Report {
     pub extraction_mb_per_second: f64,
     pub index_seconds: f64,
     pub passages_per_second: f64,
+    /// tantivy alone indexing the same texts (one stemmed text field, same writer memory).
+    pub bare_index_seconds: f64,
     pub index_bytes: u64,
+    pub segments: usize,
+    /// Peak RSS of the building process.
+    pub build_peak_rss_bytes: u64,
+    #[serde(flatten)]
+    pub serve: ServeReport,
+    /// The larger of the build and the serve peaks.
+    pub peak_rss_bytes: u64,
+}
+
+/// What answering from a built index measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServeReport {
     pub open_ms: f64,
     pub queries: usize,
     pub answers_per_second: f64,
     pub latency_ms: Latency,
     pub bare_search_per_second: f64,
     pub bare_latency_ms: Latency,
-    pub peak_rss_bytes: u64,
+    /// Threads of the parallel run, and the answers per second they gave together.
+    pub threads: usize,
+    pub answers_per_second_threads: f64,
+    /// Peak RSS of the serving process (open, answer every query, all threads).
+    pub serve_peak_rss_bytes: u64,
 }
 
 /// Peak resident set size of this process (Linux; 0 elsewhere).
@@ -167,26 +191,21 @@ pub fn peak_rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// Builds an index of `corpus` in `dir`, then answers `queries` `repeat` times.
-pub fn run(
+/// The build half: extraction alone, bare tantivy indexing of the same text, then the
+/// real index build into `dir`. Returns the report without serving figures.
+pub fn build(
     corpus: Corpus,
     dir: &Path,
-    config: Config,
-    aliases: Aliases,
-    queries: &[String],
-    repeat: usize,
+    aliases: &Aliases,
     progress: &dyn Progress,
 ) -> Result<Report, BenchError> {
-    if queries.is_empty() {
-        return Err(BenchError::NoQueries);
-    }
     // Extraction alone, over every passage, as indexing runs it.
     let t = Instant::now();
     let mut text_bytes = 0usize;
     for d in &corpus.documents {
         let ctx = crate::extract::FactContext {
             published: d.date,
-            aliases: &aliases,
+            aliases,
             title: &d.title,
         };
         for p in &d.passages {
@@ -195,48 +214,151 @@ pub fn run(
         }
     }
     let extraction_seconds = t.elapsed().as_secs_f64();
+    let bare_index_seconds = bare_index(&corpus)?;
     let t = Instant::now();
-    let index = Index::build_into(dir, corpus, "bench".into(), &aliases, progress)?;
+    let index = Index::build_into(dir, corpus, "bench".into(), aliases, progress)?;
     let index_seconds = t.elapsed().as_secs_f64();
     let passages = index.passages();
-    let facts = index.meta.facts.len();
-    let index_bytes = index.disk_bytes();
-    drop(index);
+    Ok(Report {
+        passages,
+        facts: index.meta.facts.len(),
+        text_bytes,
+        extraction_mb_per_second: text_bytes as f64 / 1e6 / extraction_seconds.max(1e-9),
+        index_seconds,
+        passages_per_second: passages as f64 / index_seconds.max(1e-9),
+        bare_index_seconds,
+        index_bytes: index.disk_bytes(),
+        segments: index.reader.searcher().segment_readers().len(),
+        build_peak_rss_bytes: peak_rss_bytes(),
+        serve: ServeReport::default(),
+        peak_rss_bytes: 0,
+    })
+}
 
-    // Reopen as a server would.
+impl Default for ServeReport {
+    fn default() -> Self {
+        let zero = Latency::of(Vec::new());
+        ServeReport {
+            open_ms: 0.0,
+            queries: 0,
+            answers_per_second: 0.0,
+            latency_ms: zero.clone(),
+            bare_search_per_second: 0.0,
+            bare_latency_ms: zero,
+            threads: 1,
+            answers_per_second_threads: 0.0,
+            serve_peak_rss_bytes: 0,
+        }
+    }
+}
+
+/// The serve half: opens the index in `dir` and answers `queries` `repeat` times through
+/// the full `ask` pipeline on one thread, then as bare tantivy searches, then spread over
+/// `threads` threads.
+pub fn serve(
+    dir: &Path,
+    config: Config,
+    aliases: Aliases,
+    queries: &[String],
+    repeat: usize,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<ServeReport, BenchError> {
+    if queries.is_empty() {
+        return Err(BenchError::NoQueries);
+    }
     let t = Instant::now();
     let index = Index::open_generation_dir(dir)?;
     let open_ms = t.elapsed().as_secs_f64() * 1000.0;
-
     let bare = bare_search(&index, queries, repeat);
     let engine = Engine::from_parts(index, aliases, config);
+    progress.start((queries.len() * repeat) as u64);
     let mut samples = Vec::with_capacity(queries.len() * repeat);
     let t = Instant::now();
     for _ in 0..repeat {
         for q in queries {
             let s = Instant::now();
-            let a = engine.ask(q);
-            std::hint::black_box(&a);
+            std::hint::black_box(engine.ask(q));
             samples.push(s.elapsed().as_secs_f64() * 1000.0);
+            progress.advance(1);
         }
     }
     let total = t.elapsed().as_secs_f64();
-    Ok(Report {
-        passages,
-        facts,
-        text_bytes,
-        extraction_mb_per_second: text_bytes as f64 / 1e6 / extraction_seconds.max(1e-9),
-        index_seconds,
-        passages_per_second: passages as f64 / index_seconds.max(1e-9),
-        index_bytes,
+    progress.finish();
+    let threads = threads.max(1);
+    let answers_per_second_threads = if threads == 1 {
+        samples.len() as f64 / total.max(1e-9)
+    } else {
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for k in 0..threads {
+                let engine = &engine;
+                s.spawn(move || {
+                    for _ in 0..repeat {
+                        for q in queries.iter().skip(k).step_by(threads) {
+                            std::hint::black_box(engine.ask(q));
+                        }
+                    }
+                });
+            }
+        });
+        (queries.len() * repeat) as f64 / t.elapsed().as_secs_f64().max(1e-9)
+    };
+    Ok(ServeReport {
         open_ms,
         queries: samples.len(),
         answers_per_second: samples.len() as f64 / total.max(1e-9),
         latency_ms: Latency::of(samples),
         bare_search_per_second: bare.0,
         bare_latency_ms: bare.1,
-        peak_rss_bytes: peak_rss_bytes(),
+        threads,
+        answers_per_second_threads,
+        serve_peak_rss_bytes: peak_rss_bytes(),
     })
+}
+
+/// tantivy alone indexing the same passages: one text field with tantivy's own tokenizer
+/// and English stemmer, the same writer memory, no extraction, in a scratch folder.
+fn bare_index(corpus: &Corpus) -> Result<f64, BenchError> {
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    use tantivy::tokenizer::{
+        Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    };
+    let scratch = tempfile::tempdir().map_err(|source| BenchError::Read {
+        path: "temporary folder".into(),
+        source,
+    })?;
+    let tv = |e: tantivy::TantivyError| BenchError::Bare(e.to_string());
+    let mut sb = Schema::builder();
+    let text = sb.add_text_field(
+        "text",
+        TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        ),
+    );
+    let t = Instant::now();
+    let index = tantivy::Index::create_in_dir(scratch.path(), sb.build()).map_err(tv)?;
+    index.tokenizers().register(
+        "en_stem",
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(48))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    let mut writer: tantivy::IndexWriter = index.writer(crate::index::WRITER_MEMORY).map_err(tv)?;
+    for d in &corpus.documents {
+        for p in &d.passages {
+            writer
+                .add_document(tantivy::doc!(text => p.text.as_str()))
+                .map_err(tv)?;
+        }
+    }
+    writer.commit().map_err(tv)?;
+    writer.wait_merging_threads().map_err(tv)?;
+    Ok(t.elapsed().as_secs_f64())
 }
 
 /// tantivy's own query parser over the text field, top 10, no snippets: the ceiling.
@@ -262,35 +384,44 @@ fn bare_search(index: &Index, queries: &[String], repeat: usize) -> (f64, Latenc
 /// The report as a table for people.
 pub fn table(r: &Report) -> String {
     let mb = |b: u64| b as f64 / 1_048_576.0;
+    let s = &r.serve;
     format!(
         "passages            {}\n\
          facts               {}\n\
          extraction          {:.2} MB/s of text ({:.1} MB)\n\
-         index build         {:.2} s ({:.0} passages/s)\n\
+         index build         {:.2} s ({:.0} passages/s), {} segments; bare tantivy {:.2} s ({:.2}x)\n\
          index size          {:.1} MiB\n\
-         open index          {:.1} ms\n\
+         build peak RSS      {:.1} MiB\n\
+         open index          {:.1} ms (fresh process)\n\
          queries             {}\n\
          ask (full pipeline) {:.0} answers/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
+         ask, {} threads      {:.0} answers/s\n\
          bare tantivy search {:.0} queries/s, p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms\n\
-         peak RSS            {:.1} MiB",
+         serve peak RSS      {:.1} MiB",
         r.passages,
         r.facts,
         r.extraction_mb_per_second,
         r.text_bytes as f64 / 1e6,
         r.index_seconds,
         r.passages_per_second,
+        r.segments,
+        r.bare_index_seconds,
+        r.index_seconds / r.bare_index_seconds.max(1e-9),
         mb(r.index_bytes),
-        r.open_ms,
-        r.queries,
-        r.answers_per_second,
-        r.latency_ms.p50,
-        r.latency_ms.p95,
-        r.latency_ms.p99,
-        r.latency_ms.max,
-        r.bare_search_per_second,
-        r.bare_latency_ms.p50,
-        r.bare_latency_ms.p95,
-        r.bare_latency_ms.p99,
-        mb(r.peak_rss_bytes),
+        mb(r.build_peak_rss_bytes),
+        s.open_ms,
+        s.queries,
+        s.answers_per_second,
+        s.latency_ms.p50,
+        s.latency_ms.p95,
+        s.latency_ms.p99,
+        s.latency_ms.max,
+        s.threads,
+        s.answers_per_second_threads,
+        s.bare_search_per_second,
+        s.bare_latency_ms.p50,
+        s.bare_latency_ms.p95,
+        s.bare_latency_ms.p99,
+        mb(s.serve_peak_rss_bytes),
     )
 }

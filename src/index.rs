@@ -158,6 +158,31 @@ impl std::fmt::Debug for Index {
     }
 }
 
+/// Every fact of every passage of `corpus`, in document and passage order.
+fn extract_all(corpus: &Corpus, aliases: &Aliases) -> Vec<StoredFact> {
+    let mut facts = Vec::new();
+    for (doc_idx, d) in corpus.documents.iter().enumerate() {
+        let ctx = FactContext {
+            published: d.date,
+            aliases,
+            title: &d.title,
+        };
+        for p in &d.passages {
+            for fact in extract::extract_facts(&p.text, &ctx) {
+                facts.push(StoredFact {
+                    doc: doc_idx,
+                    passage: p.position,
+                    fact,
+                });
+            }
+        }
+    }
+    facts
+}
+
+/// Memory the tantivy writer may use while building, shared by its indexing threads.
+pub const WRITER_MEMORY: usize = 64_000_000;
+
 /// Progress reports while building, for a progress bar.
 pub trait Progress {
     fn start(&self, _total_passages: u64) {}
@@ -336,48 +361,63 @@ impl Index {
         let tdir = dir.join("tantivy");
         fs::create_dir_all(&tdir).map_err(io_err("create", &tdir))?;
         let (schema, fields) = schema();
-        let tantivy = TantivyIndex::create_in_dir(&tdir, schema).map_err(tv_err(&tdir))?;
+        // Small store blocks: showing a passage decompresses 4 KB, not tantivy's default 16.
+        let settings = tantivy::IndexSettings {
+            docstore_blocksize: 4096,
+            ..Default::default()
+        };
+        let tantivy = TantivyIndex::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_dir(&tdir)
+            .map_err(tv_err(&tdir))?;
         tantivy
             .tokenizers()
             .register(text::ANALYZER_NAME, text::analyzer());
-        let mut writer: IndexWriter = tantivy.writer(64_000_000).map_err(tv_err(&tdir))?;
+        let mut writer: IndexWriter = tantivy.writer(WRITER_MEMORY).map_err(tv_err(&tdir))?;
         let total: u64 = corpus
             .documents
             .iter()
             .map(|d| d.passages.len() as u64)
             .sum();
         progress.start(total);
-        let mut documents = Vec::with_capacity(corpus.documents.len());
-        let mut facts = Vec::new();
-        for (doc_idx, d) in corpus.documents.iter().enumerate() {
-            let ctx = FactContext {
-                published: d.date,
-                aliases,
-                title: &d.title,
-            };
-            for p in &d.passages {
-                writer
-                    .add_document(doc!(
-                        fields.doc => doc_idx as u64,
-                        fields.position => p.position as u64,
-                        fields.title => d.title.as_str(),
-                        fields.text => p.text.as_str(),
-                        fields.start => p.start as u64,
-                        fields.end => p.end as u64,
-                    ))
-                    .map_err(tv_err(&tdir))?;
-                for fact in extract::extract_facts(&p.text, &ctx) {
-                    facts.push(StoredFact {
-                        doc: doc_idx,
-                        passage: p.position,
-                        fact,
-                    });
+        let documents: Vec<DocInfo> = corpus.documents.iter().map(doc_info).collect();
+        // Facts are extracted on their own thread while tantivy indexes: the two do not
+        // depend on each other and cost about the same CPU.
+        let (facts, added) = std::thread::scope(|s| {
+            let extractor = s.spawn(|| extract_all(&corpus, aliases));
+            let added = (|| -> Result<(), IndexError> {
+                for (doc_idx, d) in corpus.documents.iter().enumerate() {
+                    for p in &d.passages {
+                        writer
+                            .add_document(doc!(
+                                fields.doc => doc_idx as u64,
+                                fields.position => p.position as u64,
+                                fields.title => d.title.as_str(),
+                                fields.text => p.text.as_str(),
+                                fields.start => p.start as u64,
+                                fields.end => p.end as u64,
+                            ))
+                            .map_err(tv_err(&tdir))?;
+                    }
+                    progress.advance(d.passages.len() as u64);
                 }
-            }
-            progress.advance(d.passages.len() as u64);
-            documents.push(doc_info(d));
-        }
+                Ok(())
+            })();
+            // A panic in extraction is a bug; it surfaces as it would have inline.
+            let facts = extractor
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (facts, added)
+        });
+        added?;
         writer.commit().map_err(tv_err(&tdir))?;
+        // One segment answers faster than several: every query term is looked up, and
+        // every scorer set up, once per segment.
+        let segments = tantivy.searchable_segment_ids().map_err(tv_err(&tdir))?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait().map_err(tv_err(&tdir))?;
+        }
         writer.wait_merging_threads().map_err(tv_err(&tdir))?;
         progress.finish();
         let meta = IndexMeta {

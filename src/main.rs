@@ -78,9 +78,28 @@ enum Command {
         /// Run the query set this many times.
         #[arg(long, default_value_t = 1)]
         repeat: usize,
+        /// Also answer the queries spread over this many threads.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Build the index in this (new or empty) folder and keep it, instead of a
+        /// temporary folder (for profiling `bench-serve` on it).
+        #[arg(long)]
+        keep: Option<PathBuf>,
         /// Print one JSON object instead of the table.
         #[arg(long)]
         json: bool,
+    },
+    /// The serving half of `bench`, run in a fresh process so its memory is a server's.
+    #[command(hide = true)]
+    BenchServe {
+        #[arg(long)]
+        generation: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        #[arg(long)]
+        repeat: usize,
+        #[arg(long)]
+        threads: usize,
     },
 }
 
@@ -159,17 +178,16 @@ fn load_config(cli: &Cli) -> Result<Config> {
     Ok(cfg)
 }
 
-/// A progress bar on stderr for builds of more than a few thousand passages.
+const INDEX_BAR: &str = "indexing {bar:40} {pos}/{len} passages ({per_sec}, eta {eta})";
+
+/// A progress bar on stderr for steps of more than a few thousand items.
 struct Bar(ProgressBar);
 
 impl Bar {
-    fn new() -> Self {
+    fn new(template: &str) -> Self {
         let pb = ProgressBar::hidden();
         pb.set_style(
-            ProgressStyle::with_template(
-                "indexing {bar:40} {pos}/{len} passages ({per_sec}, eta {eta})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         Bar(pb)
     }
@@ -193,7 +211,7 @@ impl Progress for Bar {
 
 fn open_engine(cfg: Config) -> Result<Engine> {
     let docs = cfg.documents.display().to_string();
-    let engine = Engine::open_with_progress(cfg, &Bar::new())
+    let engine = Engine::open_with_progress(cfg, &Bar::new(INDEX_BAR))
         .with_context(|| format!("opening the index for {docs}"))?;
     if engine.rebuilt {
         log::info!(
@@ -274,7 +292,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index => {
             let cfg = load_config(&cli)?;
             let start = std::time::Instant::now();
-            let engine = Engine::rebuild(cfg, &Bar::new()).context("building the index")?;
+            let engine =
+                Engine::rebuild(cfg, &Bar::new(INDEX_BAR)).context("building the index")?;
             for (file, why) in engine.skipped() {
                 eprintln!("skipped {file}: {why}");
             }
@@ -322,10 +341,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::BenchServe {
+            generation,
+            queries,
+            repeat,
+            threads,
+        } => {
+            let cfg = load_config(&cli)?;
+            let aliases = factbot::index::load_aliases(&cfg).context("loading aliases")?;
+            let queries = factbot::bench::read_queries(queries)?;
+            let report = factbot::bench::serve(
+                generation,
+                cfg,
+                aliases,
+                &queries,
+                *repeat,
+                *threads,
+                &Bar::new("answering {bar:40} {pos}/{len} questions ({per_sec}, eta {eta})"),
+            )?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             corpus,
             queries,
             repeat,
+            threads,
+            keep,
             json,
         } => {
             let cfg = load_config(&cli)?;
@@ -340,17 +382,41 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     },
                 )?,
             };
-            let queries = factbot::bench::read_queries(queries)?;
+            if factbot::bench::read_queries(queries)?.is_empty() {
+                anyhow::bail!("{} holds no queries", queries.display());
+            }
             let tmp = tempfile::tempdir().context("creating a temporary index folder")?;
-            let report = factbot::bench::run(
-                corpus,
-                tmp.path(),
-                cfg,
-                aliases,
-                &queries,
-                (*repeat).max(1),
-                &Bar::new(),
-            )?;
+            let dir = keep.as_deref().unwrap_or(tmp.path());
+            let mut report = factbot::bench::build(corpus, dir, &aliases, &Bar::new(INDEX_BAR))?;
+            // Serving runs in a fresh process: its memory and open time are a server's,
+            // not the builder's.
+            let mut child = std::process::Command::new(
+                std::env::current_exe().context("finding this program")?,
+            );
+            if let Some(c) = &cli.config {
+                child.arg("--config").arg(c);
+            }
+            let out = child
+                .arg("bench-serve")
+                .arg("--generation")
+                .arg(dir)
+                .arg("--queries")
+                .arg(queries)
+                .arg("--repeat")
+                .arg((*repeat).max(1).to_string())
+                .arg("--threads")
+                .arg((*threads).max(1).to_string())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .context("running the serving half")?;
+            if !out.status.success() {
+                anyhow::bail!("the serving half failed ({})", out.status);
+            }
+            report.serve =
+                serde_json::from_slice(&out.stdout).context("reading the serving half's report")?;
+            report.peak_rss_bytes = report
+                .build_peak_rss_bytes
+                .max(report.serve.serve_peak_rss_bytes);
             if *json {
                 println!("{}", serde_json::to_string(&report)?);
             } else {

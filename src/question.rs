@@ -332,9 +332,8 @@ fn is_trade_word(word: &str) -> bool {
     if TRADE_CUES.iter().any(|c| w.starts_with(c)) {
         return true;
     }
-    let budget = text::typo_budget(&w);
-    budget > 0
-        && [
+    static TYPED: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
+        [
             "trade",
             "turnover",
             "exports",
@@ -345,7 +344,17 @@ fn is_trade_word(word: &str) -> bool {
             "импорт",
         ]
         .iter()
-        .any(|c| text::edit_distance(&w, c, budget) <= budget)
+        .map(|c| c.chars().collect())
+        .collect()
+    });
+    let w: Vec<char> = w.chars().collect();
+    let budget = text::typo_budget_chars(w.len());
+    budget > 0
+        && TYPED.iter().any(|c| {
+            c.len().abs_diff(w.len()) <= budget
+                && text::could_be_typo(&w, c)
+                && text::edit_distance_chars(&w, c, budget) <= budget
+        })
 }
 
 /// Splits a leading `/command` (with an optional `@BotName`) from the rest.

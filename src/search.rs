@@ -238,13 +238,20 @@ fn fuzzy_terms(
     v
 }
 
-/// Runs a planned query and returns `limit` passages after skipping `offset`.
+/// How many candidates beyond those shown a `prefer` rule may lift into view.
+const PREFER_WINDOW: usize = 8;
+
+/// Runs a planned query and returns `limit` passages after skipping `offset`. A passage
+/// whose text satisfies `prefer` (say, it holds a number when the question asks "how
+/// many") gains 30% of its score among the next few candidates. Only the passages
+/// returned are highlighted.
 pub fn run(
     index: &Index,
     plan: &QueryPlan,
     opts: &SearchOptions,
     offset: usize,
     limit: usize,
+    prefer: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Vec<Hit>, SearchError> {
     if plan.is_empty() || limit == 0 {
         return Ok(Vec::new());
@@ -275,7 +282,7 @@ pub fn run(
         }
     }
     let query = BooleanQuery::new(clauses);
-    let wanted = (offset + limit).max(CANDIDATES);
+    let wanted = (offset + limit + PREFER_WINDOW).max(CANDIDATES);
     let top: Vec<(f32, DocAddress)> =
         searcher.search(&query, &TopDocs::with_limit(wanted).order_by_score())?;
     // Re-rank by how much of the question each candidate covers (its text or its title),
@@ -302,29 +309,52 @@ pub fn run(
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(top[a.1].1.cmp(&top[b.1].1)));
-    let variants = plan.all_variants();
-    let mut analyzer = text::analyzer();
-    let mut hits = Vec::with_capacity(limit);
-    for &(score, i) in ranked.iter().skip(offset).take(limit) {
-        let addr = top[i].1;
-        let doc: TantivyDocument = searcher.doc(addr)?;
+    let fetch = |score: f32, i: usize| -> Result<Hit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(top[i].1)?;
         let get_u64 = |field| doc.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
         let text = doc
             .get_first(f.text)
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string();
-        let (highlights, _) = highlight(&mut analyzer, &text, "", plan, &variants);
-        hits.push(Hit {
+        Ok(Hit {
             doc: get_u64(f.doc) as usize,
             position: get_u64(f.position) as usize,
             score,
             start: get_u64(f.start) as usize,
             end: get_u64(f.end) as usize,
             text,
-            highlights,
+            highlights: Vec::new(),
             covered: covered[i],
-        });
+        })
+    };
+    let mut hits: Vec<Hit> = match prefer {
+        None => ranked
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|&(score, i)| fetch(score, i))
+            .collect::<Result<_, _>>()?,
+        Some(prefer) => {
+            // Every page is cut from the same re-ranked window, so "More" never repeats
+            // or skips a passage.
+            let mut window: Vec<Hit> = ranked
+                .iter()
+                .take(offset + limit + PREFER_WINDOW)
+                .map(|&(score, i)| fetch(score, i))
+                .collect::<Result<_, _>>()?;
+            for h in &mut window {
+                if prefer(&h.text) {
+                    h.score *= 1.3;
+                }
+            }
+            window.sort_by(|a, b| b.score.total_cmp(&a.score));
+            window.into_iter().skip(offset).take(limit).collect()
+        }
+    };
+    let variants = plan.all_variants();
+    for h in &mut hits {
+        h.highlights = highlight(&h.text, "", plan, &variants).0;
     }
     Ok(hits)
 }
@@ -385,7 +415,6 @@ fn coverage(
 /// Marks the words of `text` that match the plan; returns their byte ranges and how many
 /// distinct question words they and the document's title cover.
 pub fn highlight(
-    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     text: &str,
     title: &str,
     plan: &QueryPlan,
@@ -393,18 +422,14 @@ pub fn highlight(
 ) -> (Vec<(usize, usize)>, usize) {
     let mut ranges = Vec::new();
     let mut present = HashSet::new();
-    for t in text::terms(analyzer, text) {
-        if variants.contains(&t.term) {
-            ranges.push((t.start, t.end));
-            present.insert(t.term);
-        }
+    for t in text::terms_matching(text, variants) {
+        ranges.push((t.start, t.end));
+        present.insert(t.term);
     }
     // A passage of an article titled "Kazakhstan and Uzbekistan ..." is about them even
     // where it does not repeat their names.
-    for t in text::terms(analyzer, title) {
-        if variants.contains(&t.term) {
-            present.insert(t.term);
-        }
+    for t in text::terms_matching(title, variants) {
+        present.insert(t.term);
     }
     let covered = plan
         .terms

@@ -7,6 +7,7 @@
 //! per-document language field and a question matches passages in either language.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::mem;
 
 use tantivy::tokenizer::{
@@ -46,6 +47,40 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Term> {
             start: t.offset_from,
             end: t.offset_to,
         });
+    }
+    out
+}
+
+/// What [`terms`] returns filtered to the stems in `wanted`, without stemming the words
+/// that cannot match: a stem always begins with its word's first letter, so only words
+/// that start like a wanted stem are stemmed. Highlighting runs this over every shown
+/// passage, where stemming every word was most of the cost.
+pub fn terms_matching(text: &str, wanted: &HashSet<String>) -> Vec<Term> {
+    let firsts: Vec<char> = wanted.iter().filter_map(|w| w.chars().next()).collect();
+    let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .build();
+    let mut out = Vec::new();
+    let mut stream = plain.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        let first = match t.text.chars().next() {
+            Some('ё') => 'е',
+            Some(c) => c,
+            None => continue,
+        };
+        if !firsts.contains(&first) {
+            continue;
+        }
+        let stem = stem_word(&t.text);
+        if wanted.contains(&stem) {
+            out.push(Term {
+                term: stem,
+                start: t.offset_from,
+                end: t.offset_to,
+            });
+        }
     }
     out
 }
@@ -480,6 +515,22 @@ fn ends_sentence(text: &str, chars: &[(usize, char)], i: usize) -> bool {
 pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    edit_distance_chars(&a, &b, max)
+}
+
+/// A cheap test that rules out most word pairs before [`edit_distance_chars`]: a typo
+/// within budget keeps the first letter, or the second and third ("qazakhstan"), or shifts
+/// the start by one ("azakhstan", "akzakhstan", "xkazakhstan").
+pub fn could_be_typo(a: &[char], b: &[char]) -> bool {
+    let at = |w: &[char], i: usize| w.get(i).copied();
+    at(a, 0) == at(b, 0)
+        || (at(a, 1) == at(b, 1) && at(a, 2) == at(b, 2))
+        || at(a, 0) == at(b, 1)
+        || at(a, 1) == at(b, 0)
+}
+
+/// [`edit_distance`] on words already split into characters.
+pub fn edit_distance_chars(a: &[char], b: &[char], max: usize) -> usize {
     if a.len().abs_diff(b.len()) > max {
         return max + 1;
     }
@@ -510,7 +561,12 @@ pub fn edit_distance(a: &str, b: &str, max: usize) -> usize {
 
 /// How many edits a typed word of this length may carry and still count as a match.
 pub fn typo_budget(word: &str) -> usize {
-    match word.chars().count() {
+    typo_budget_chars(word.chars().count())
+}
+
+/// [`typo_budget`] for a word of `chars` characters.
+pub fn typo_budget_chars(chars: usize) -> usize {
+    match chars {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
@@ -520,6 +576,40 @@ pub fn typo_budget(word: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typo_prefilter_keeps_every_single_edit_at_the_start() {
+        let c = |s: &str| -> Vec<char> { s.chars().collect() };
+        let name = c("kazakhstan");
+        for typed in [
+            "kazahstan",
+            "qazakhstan",
+            "azakhstan",
+            "akzakhstan",
+            "xkazakhstan",
+        ] {
+            assert!(could_be_typo(&c(typed), &name), "{typed}");
+            assert!(edit_distance_chars(&c(typed), &name, 2) <= 1, "{typed}");
+        }
+        assert!(!could_be_typo(&c("treaty"), &name));
+    }
+
+    #[test]
+    fn terms_matching_agrees_with_filtered_terms() {
+        let text = "Ёлки and skies: dying ties, Кыргызстаном и Казахстан подписали 12 treaties \
+                    in 1997; trade grew. Yearly yields, ёжик, Ученые.";
+        let mut a = analyzer();
+        let all = terms(&mut a, text);
+        // Every word's own stem, plus a few that match nothing.
+        let mut wanted: HashSet<String> = all.iter().step_by(2).map(|t| t.term.clone()).collect();
+        wanted.insert("zzz".into());
+        let expected: Vec<Term> = all
+            .into_iter()
+            .filter(|t| wanted.contains(&t.term))
+            .collect();
+        assert!(expected.len() > 8);
+        assert_eq!(terms_matching(text, &wanted), expected);
+    }
 
     #[test]
     fn stems_english_and_russian_by_script() {

@@ -14,23 +14,24 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
     if plan.is_empty() {
         return None;
     }
-    // Fetch a few more than shown so the kind of answer asked for can re-rank them.
-    let mut hits = match search::run(ctx.index, &plan, &ctx.search, 0, offset + ctx.results + 8) {
+    // A passage that holds the kind of answer asked for ("how many" → a number) ranks up.
+    let kind = expected_kind(&q.text);
+    let prefer = kind.map(|re| move |text: &str| re.is_match(text));
+    let prefer_dyn: Option<&dyn Fn(&str) -> bool> = prefer.as_ref().map(|f| f as _);
+    let hits = match search::run(
+        ctx.index,
+        &plan,
+        &ctx.search,
+        offset,
+        ctx.results,
+        prefer_dyn,
+    ) {
         Ok(h) => h,
         Err(e) => {
             log::error!("{e}");
             return None;
         }
     };
-    if let Some(kind) = expected_kind(&q.text) {
-        for h in &mut hits {
-            if kind.is_match(&h.text) {
-                h.score *= 1.3;
-            }
-        }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-    }
-    let hits: Vec<search::Hit> = hits.into_iter().skip(offset).take(ctx.results).collect();
     let asked = plan.terms.len();
     let top = hits.first()?;
     // A long question whose best passage shares only a word or two with it found nothing.

@@ -108,6 +108,23 @@ pub fn month_number(name: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// True when `text` has four ASCII digits in a row: every dated pattern but the relative
+/// ones needs a year, and most text has none, so the regexes need not run over it.
+fn has_year_digits(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 fn plausible_year(y: i32) -> bool {
     (1800..=2100).contains(&y)
 }
@@ -124,6 +141,9 @@ fn is_lowercase_may(text: &str, start: usize) -> bool {
 /// Finds part-year periods.
 pub fn find_periods(text: &str) -> Vec<Period> {
     let mut out: Vec<Period> = Vec::new();
+    if !has_year_digits(text) {
+        return out;
+    }
     for (re, kind) in PERIOD_RES.iter() {
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
@@ -209,7 +229,9 @@ pub fn find(
 ) -> Vec<DateMention> {
     let mut taken: Vec<(usize, usize)> = exclude.to_vec();
     let mut out = Vec::new();
-    for (re, _) in DAY_RES.iter() {
+    // Only relative years ("last year") can be found in a text without four digits in a row.
+    let years = has_year_digits(text);
+    for (re, _) in DAY_RES.iter().filter(|_| years) {
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             if overlaps(&taken, m.start(), m.end()) {
@@ -245,7 +267,7 @@ pub fn find(
             });
         }
     }
-    for re in MONTH_RES.iter() {
+    for re in MONTH_RES.iter().filter(|_| years) {
         for caps in re.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };
             if overlaps(&taken, m.start(), m.end()) {
@@ -279,7 +301,9 @@ pub fn find(
             });
         }
     }
-    find_years(text, &mut taken, &mut out);
+    if years {
+        find_years(text, &mut taken, &mut out);
+    }
     if let Some(pub_date) = published {
         for caps in RELATIVE_RE.captures_iter(text) {
             let Some(m) = caps.get(0) else { continue };

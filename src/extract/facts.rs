@@ -283,6 +283,11 @@ impl SentenceCtx<'_> {
 /// Extracts the facts of one passage.
 pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
     let found = mentions(passage, ctx.published);
+    // Every fact hangs on a figure or a date: without one, finding names is wasted work
+    // (most passages of a large archive have neither).
+    if found.is_empty() {
+        return Vec::new();
+    }
     let mut analyzer = text::analyzer();
     let terms = text::terms(&mut analyzer, passage);
     let found_money: Vec<(usize, usize)> = found
