@@ -30,12 +30,18 @@ impl Running {
         Self::start_with(rate_per_minute, "")
     }
 
-    /// `extra` is appended to the `[telegram]` section of the config.
+    /// `extra` is appended to the `[telegram]` section of the config. Throttling is off
+    /// unless `extra` sets it.
     fn start_with(rate_per_minute: u32, extra: &str) -> Running {
         let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
+        let throttle = if extra.contains("throttle") {
+            ""
+        } else {
+            "throttle = false\n"
+        };
         let config = format!(
-            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\nthrottle = false\nadmins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
+            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\n{throttle}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
             sample_documents(),
             tmp.path().join("index"),
             repo().join("index/aliases.toml"),
@@ -330,6 +336,7 @@ fn retry_after_429_and_russian_interface() {
     bot.fake.fail_with_429("sendMessage", 1, 1);
     let m = bot.sent_after(with_language(private_text(21, "/help"), "ru"), 1);
     assert!(text(&m[0]).contains("Спрашивайте"), "{}", text(&m[0]));
+    assert_eq!(bot.fake.failed_calls().len(), 1, "the 429 was seen");
     let m = bot.sent_after(
         with_language(private_text(21, "товарооборот в 2002 году"), "kk"),
         2,
@@ -343,12 +350,28 @@ fn retry_after_429_and_russian_interface() {
     bot.stop();
 }
 
+/// With `throttle = true` requests go through teloxide's Throttle, which waits out a 429
+/// by itself.
+#[test]
+fn throttled_client_answers_and_waits_out_429() {
+    let bot = Running::start_with(100, "throttle = true");
+    bot.fake.fail_with_429("sendMessage", 1, 1);
+    let m = bot.sent_after(private_text(22, "trade 2002"), 1);
+    assert!(text(&m[0]).contains("$160.7 million"), "{}", text(&m[0]));
+    assert_eq!(bot.fake.failed_calls().len(), 1, "the 429 was seen");
+    let m = bot.sent_after(private_text(22, "/help"), 2);
+    assert!(text(&m[1]).contains("/trade"));
+    let log = bot.stop();
+    assert!(log.contains("throttle on"), "{log}");
+}
+
 #[test]
 fn token_never_appears_in_output_at_trace_level() {
     let bot = Running::start(100);
     bot.sent_after(private_text(31, "trade 2003"), 1);
     let log = bot.stop();
     assert!(log.contains("started as @FactBot"), "{log}");
+    assert!(log.contains("throttle off"), "{log}");
     let secret = TOKEN.split_once(':').map(|(_, s)| s).unwrap_or(TOKEN);
     assert!(!log.contains(secret), "the token leaked into the log");
 }
