@@ -14,25 +14,25 @@ use crate::fake_telegram::{
 };
 use crate::support::{repo, sample_documents};
 
-const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
+pub(crate) const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
 const ADMIN: i64 = 777;
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-struct Running {
-    child: Child,
-    fake: FakeTelegram,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) fake: FakeTelegram,
     stderr: Arc<Mutex<String>>,
     _tmp: tempfile::TempDir,
 }
 
 impl Running {
-    fn start(rate_per_minute: u32) -> Running {
+    pub(crate) fn start(rate_per_minute: u32) -> Running {
         Self::start_with(rate_per_minute, "")
     }
 
     /// `extra` is appended to the `[telegram]` section of the config. Throttling is off
     /// unless `extra` sets it.
-    fn start_with(rate_per_minute: u32, extra: &str) -> Running {
+    pub(crate) fn start_with(rate_per_minute: u32, extra: &str) -> Running {
         let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
         let throttle = if extra.contains("throttle") {
@@ -96,12 +96,12 @@ impl Running {
         r
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.stderr.lock().expect("lock").clone()
     }
 
     /// Pushes an update and waits for the `n`-th sendMessage overall.
-    fn sent_after(&self, update: Value, total: usize) -> Vec<Value> {
+    pub(crate) fn sent_after(&self, update: Value, total: usize) -> Vec<Value> {
         self.fake.push_update(update);
         let got = self.fake.wait_for("sendMessage", total, WAIT);
         assert!(
@@ -113,7 +113,50 @@ impl Running {
         got
     }
 
-    fn stop(mut self) -> String {
+    /// True while the bot process is running.
+    pub(crate) fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// A memory figure of the bot process from /proc (e.g. "VmHWM", "VmRSS"), in kB.
+    pub(crate) fn memory_kb(&self, field: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+
+    /// Waits until the bot has sent nothing (polls aside) for `quiet`, then returns every
+    /// sendMessage.
+    pub(crate) fn settled_messages(&self, quiet: Duration) -> Vec<Value> {
+        let sent = || {
+            let answered = self.fake.calls();
+            let failed = self.fake.failed_calls();
+            answered
+                .iter()
+                .chain(failed.iter())
+                .filter(|(m, _)| m != "getUpdates")
+                .count()
+        };
+        let mut seen = sent();
+        loop {
+            std::thread::sleep(quiet);
+            let now = sent();
+            if now == seen {
+                break;
+            }
+            seen = now;
+        }
+        self.fake
+            .calls()
+            .into_iter()
+            .filter(|(m, _)| m == "sendMessage")
+            .map(|(_, b)| b)
+            .collect()
+    }
+
+    pub(crate) fn stop(mut self) -> String {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -132,11 +175,11 @@ impl Running {
     }
 }
 
-fn text(m: &Value) -> &str {
+pub(crate) fn text(m: &Value) -> &str {
     m["text"].as_str().unwrap_or("")
 }
 
-fn buttons(m: &Value) -> Vec<(String, String)> {
+pub(crate) fn buttons(m: &Value) -> Vec<(String, String)> {
     m["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()
@@ -151,7 +194,7 @@ fn buttons(m: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn message_id(update: &Value) -> i64 {
+pub(crate) fn message_id(update: &Value) -> i64 {
     update["message"]["message_id"]
         .as_i64()
         .expect("message id")
@@ -501,6 +544,14 @@ fn webhook_mode_checks_the_secret_header() {
     assert_eq!(post_webhook(port, &body, Some("s3cret-webhook")), 200);
     let m = bot.fake.wait_for("sendMessage", 1, WAIT);
     assert!(text(&m[0]).contains("$160.7 million"), "{}", bot.log());
+    // Telegram retries a webhook it thinks failed: the same update is answered once.
+    assert_eq!(post_webhook(port, &body, Some("s3cret-webhook")), 200);
+    assert_eq!(
+        bot.settled_messages(Duration::from_millis(700)).len(),
+        1,
+        "{}",
+        bot.log()
+    );
     bot.stop();
 }
 
