@@ -165,6 +165,10 @@ struct Inner {
     /// Updates not yet confirmed by an `offset`, in update_id order.
     updates: VecDeque<Queued>,
     calls: Vec<(String, Value)>,
+    /// When each of `calls` was answered.
+    call_times: Vec<Instant>,
+    /// How many of `calls` each method has (lowercase name), so waiting is cheap.
+    counts: HashMap<String, usize>,
     failed: Vec<(String, Value)>,
     rules: Vec<FailRule>,
     /// Every update pushed, by id (for [`FakeTelegram::redeliver`]).
@@ -226,6 +230,8 @@ impl FakeTelegram {
                 next_update_id: 1,
                 updates: VecDeque::new(),
                 calls: Vec::new(),
+                call_times: Vec::new(),
+                counts: HashMap::new(),
                 failed: Vec::new(),
                 rules: Vec::new(),
                 history: HashMap::new(),
@@ -345,10 +351,14 @@ impl FakeTelegram {
         };
         let mut inner = self.shared.lock();
         loop {
-            let found = matching(&inner);
+            let count = inner
+                .counts
+                .get(&method.to_ascii_lowercase())
+                .copied()
+                .unwrap_or(0);
             let now = Instant::now();
-            if found.len() >= n || now >= deadline {
-                return found;
+            if count >= n || now >= deadline {
+                return matching(&inner);
             }
             inner = self
                 .shared
@@ -357,6 +367,23 @@ impl FakeTelegram {
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
+    }
+
+    /// Blocks until `n` calls of `method` have arrived (or `timeout` passes); returns when
+    /// the `n`-th was answered (None on timeout). For latency measurements: the time is
+    /// taken by the server, so the test's own bookkeeping does not count.
+    pub fn wait_for_nth(&self, method: &str, n: usize, timeout: Duration) -> Option<Instant> {
+        if n == 0 || self.wait_for(method, n, timeout).len() < n {
+            return None;
+        }
+        let inner = self.shared.lock();
+        inner
+            .calls
+            .iter()
+            .zip(&inner.call_times)
+            .filter(|((m, _), _)| m.eq_ignore_ascii_case(method))
+            .nth(n - 1)
+            .map(|(_, t)| *t)
     }
 
     /// The next `n` calls of `method` (any method if "*") get
@@ -641,6 +668,8 @@ fn record(shared: &Shared, method: &str, mut body: Value, failed: bool) {
         inner.failed.push((method.to_string(), body));
     } else {
         inner.calls.push((method.to_string(), body));
+        inner.call_times.push(Instant::now());
+        *inner.counts.entry(method.to_ascii_lowercase()).or_insert(0) += 1;
     }
     drop(inner);
     shared.recorded.notify_all();
