@@ -1,18 +1,20 @@
 //! Update handlers: messages (private and group), inline queries and button presses.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use teloxide::prelude::*;
+use teloxide::requests::{Output, Payload};
 use teloxide::types::{
     BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InlineQuery,
     InlineQueryResult, InlineQueryResultArticle, InputFile, InputMessageContent,
     InputMessageContentText, LinkPreviewOptions, Message, MessageId, ParseMode, ReplyParameters,
 };
-use teloxide::RequestError;
+use teloxide::{ApiError, RequestError};
 
 use super::state::{Admission, State};
 use super::texts::{self, Texts};
-use super::FBot;
+use super::Client;
 use crate::answer::{Answer, AnswerKind};
 use crate::engine::Engine;
 use crate::index::NoProgress;
@@ -110,7 +112,7 @@ fn addressed(state: &State, msg: &Message, text: &str, private: bool) -> Option<
     replies_to_us.then(|| Request::Ask(text.to_string()))
 }
 
-pub async fn on_message(bot: FBot, msg: Message, state: Arc<State>) -> HandlerResult {
+pub async fn on_message<B: Client>(bot: B, msg: Message, state: Arc<State>) -> HandlerResult {
     let Some(from) = msg.from.as_ref() else {
         return Ok(());
     };
@@ -249,8 +251,8 @@ async fn answer_of(state: &State, question: &str) -> Option<Answer> {
     }
 }
 
-async fn ask(
-    bot: &FBot,
+async fn ask<B: Client>(
+    bot: &B,
     state: &State,
     chat: ChatId,
     reply_to: Option<MessageId>,
@@ -303,8 +305,8 @@ fn keyboard(
     (!row.is_empty()).then(|| InlineKeyboardMarkup::new(vec![row]))
 }
 
-async fn send_answer(
-    bot: &FBot,
+async fn send_answer<B: Client>(
+    bot: &B,
     chat: ChatId,
     reply_to: Option<MessageId>,
     answer: &Answer,
@@ -322,8 +324,8 @@ async fn send_answer(
     Ok(())
 }
 
-async fn send_html(
-    bot: &FBot,
+async fn send_html<B: Client>(
+    bot: &B,
     chat: ChatId,
     reply_to: Option<MessageId>,
     text: &str,
@@ -339,7 +341,69 @@ async fn send_html(
     if let Some(kb) = markup {
         req = req.reply_markup(kb);
     }
-    req.await.map(|_| ())
+    send(req).await.map(|_| ())
+}
+
+/// How many times a request is tried before its update is given up.
+const ATTEMPTS: u32 = 5;
+/// The longest 429 `retry_after` waited out; a longer one gives the update up.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// Sends a request, trying again what a later attempt can fix: a network failure (a
+/// dropped connection, a reset), a server error (Telegram's 5xx, a proxy's error page)
+/// and a 429 (a throttled client waits those out itself; the plain one hands them here).
+/// A request that reached Telegram but whose answer was lost may be sent twice: Telegram
+/// offers no idempotency key for sendMessage.
+async fn send<Q>(req: Q) -> Result<Output<Q>, RequestError>
+where
+    Q: teloxide::requests::Request<Err = RequestError> + Send + Sync,
+{
+    let mut attempt = 1;
+    loop {
+        let err = match req.send_ref().await {
+            Ok(out) => return Ok(out),
+            Err(e) => e,
+        };
+        let wait = match retry_delay(&err, attempt) {
+            Some(wait) if attempt < ATTEMPTS => wait,
+            _ => return Err(err),
+        };
+        log::warn!(
+            "{} failed (attempt {attempt} of {ATTEMPTS}), trying again in {} ms: {err}",
+            <Q::Payload as Payload>::NAME,
+            wait.as_millis()
+        );
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}
+
+/// How long to wait before trying a failed request again, if it is worth trying again.
+fn retry_delay(err: &RequestError, attempt: u32) -> Option<Duration> {
+    let backoff = Duration::from_millis(200 << attempt.min(5));
+    match err {
+        RequestError::RetryAfter(s) if s.duration() <= MAX_RETRY_AFTER => Some(s.duration()),
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            Some(backoff)
+        }
+        RequestError::Api(ApiError::Unknown(description)) if is_server_error(description) => {
+            Some(backoff)
+        }
+        _ => None,
+    }
+}
+
+/// Telegram's descriptions of its own failures ("Internal Server Error", "Bad Gateway"...).
+fn is_server_error(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "internal server error",
+        "bad gateway",
+        "service unavailable",
+        "gateway timeout",
+    ]
+    .iter()
+    .any(|s| d.contains(s))
 }
 
 fn no_preview() -> LinkPreviewOptions {
@@ -352,8 +416,8 @@ fn no_preview() -> LinkPreviewOptions {
     }
 }
 
-async fn reindex(
-    bot: FBot,
+async fn reindex<B: Client>(
+    bot: B,
     state: Arc<State>,
     chat: ChatId,
     reply_to: Option<MessageId>,
@@ -394,28 +458,28 @@ async fn reindex(
     send_html(&bot, chat, reply_to, &text, None).await
 }
 
-pub async fn on_callback(bot: FBot, q: CallbackQuery, state: Arc<State>) -> HandlerResult {
+pub async fn on_callback<B: Client>(bot: B, q: CallbackQuery, state: Arc<State>) -> HandlerResult {
     let ui = texts::texts(texts::lang_for(q.from.language_code.as_deref()));
     let (Some(data), Some(message)) = (q.data.as_deref(), q.message.as_ref()) else {
-        bot.answer_callback_query(q.id.clone()).await?;
+        send(bot.answer_callback_query(q.id.clone())).await?;
         return Ok(());
     };
     let chat = message.chat().id;
     let reply_to = Some(message.id());
     if !state.allowed(chat.0, Some(q.from.id.0)) {
-        bot.answer_callback_query(q.id.clone())
-            .text(ui.not_allowed)
-            .await?;
+        send(bot.answer_callback_query(q.id.clone()).text(ui.not_allowed)).await?;
         return Ok(());
     }
     if let Admission::SlowDown | Admission::Silent = state.admit(q.from.id.0) {
         let n = state.config.telegram.user_rate_per_minute.to_string();
-        bot.answer_callback_query(q.id.clone())
-            .text(ui.slow_down.replace("{n}", &n))
-            .await?;
+        send(
+            bot.answer_callback_query(q.id.clone())
+                .text(ui.slow_down.replace("{n}", &n)),
+        )
+        .await?;
         return Ok(());
     }
-    bot.answer_callback_query(q.id.clone()).await?;
+    send(bot.answer_callback_query(q.id.clone())).await?;
     let mut parts = data.split(':');
     let kind = parts.next().unwrap_or("");
     let a: Option<u64> = parts.next().and_then(|x| x.parse().ok());
@@ -468,8 +532,8 @@ pub async fn on_callback(bot: FBot, q: CallbackQuery, state: Arc<State>) -> Hand
     }
 }
 
-async fn send_chart(
-    bot: &FBot,
+async fn send_chart<B: Client>(
+    bot: &B,
     chat: ChatId,
     reply_to: Option<MessageId>,
     answer: &Answer,
@@ -490,21 +554,22 @@ async fn send_chart(
     if let Some(id) = reply_to {
         req = req.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
     }
-    req.await.map(|_| ())
+    send(req).await.map(|_| ())
 }
 
-pub async fn on_inline(bot: FBot, q: InlineQuery, state: Arc<State>) -> HandlerResult {
+pub async fn on_inline<B: Client>(bot: B, q: InlineQuery, state: Arc<State>) -> HandlerResult {
     let lang = texts::lang_for(q.from.language_code.as_deref());
     let ui = texts::texts(lang);
     if !state.allowed(q.from.id.0 as i64, Some(q.from.id.0)) {
-        bot.answer_inline_query(q.id.clone(), Vec::<InlineQueryResult>::new())
-            .await?;
+        send(bot.answer_inline_query(q.id.clone(), Vec::<InlineQueryResult>::new())).await?;
         return Ok(());
     }
     if let Admission::SlowDown | Admission::Silent = state.admit(q.from.id.0) {
-        bot.answer_inline_query(q.id.clone(), Vec::<InlineQueryResult>::new())
-            .cache_time(5)
-            .await?;
+        send(
+            bot.answer_inline_query(q.id.clone(), Vec::<InlineQueryResult>::new())
+                .cache_time(5),
+        )
+        .await?;
         return Ok(());
     }
     let query = q.query.trim().to_string();
@@ -513,9 +578,11 @@ pub async fn on_inline(bot: FBot, q: InlineQuery, state: Arc<State>) -> HandlerR
         tokio::task::spawn_blocking(move || inline_results(&engine, &query, lang, ui))
             .await
             .unwrap_or_default();
-    bot.answer_inline_query(q.id.clone(), results)
-        .cache_time(30)
-        .await?;
+    send(
+        bot.answer_inline_query(q.id.clone(), results)
+            .cache_time(30),
+    )
+    .await?;
     Ok(())
 }
 
@@ -585,4 +652,46 @@ fn inline_results(engine: &Engine, query: &str, lang: Lang, ui: &Texts) -> Vec<I
     }
     out.truncate(5);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::types::Seconds;
+
+    #[test]
+    fn only_failures_a_retry_can_fix_are_retried() {
+        let wait = |e: RequestError| retry_delay(&e, 1);
+        assert_eq!(
+            wait(RequestError::RetryAfter(Seconds::from_seconds(3))),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            wait(RequestError::RetryAfter(Seconds::from_seconds(3600))),
+            None,
+            "an hour's flood wait gives the update up"
+        );
+        assert!(wait(RequestError::Api(ApiError::Unknown(
+            "Internal Server Error".into()
+        )))
+        .is_some());
+        assert!(wait(RequestError::Api(ApiError::Unknown("Bad Gateway".into()))).is_some());
+        let bad_json = serde_json::from_str::<serde_json::Value>("<html>502").unwrap_err();
+        assert!(wait(RequestError::InvalidJson {
+            source: Arc::new(bad_json),
+            raw: "<html>502".into(),
+        })
+        .is_some());
+        // The request itself is wrong, or the user is gone: trying again cannot help.
+        assert_eq!(wait(RequestError::Api(ApiError::BotBlocked)), None);
+        assert_eq!(
+            wait(RequestError::Api(ApiError::Unknown(
+                "Bad Request: can't parse entities".into()
+            ))),
+            None
+        );
+        // Backoff grows with the attempt.
+        let e = RequestError::Api(ApiError::Unknown("Internal Server Error".into()));
+        assert!(retry_delay(&e, 3) > retry_delay(&e, 1));
+    }
 }

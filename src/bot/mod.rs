@@ -10,19 +10,58 @@ pub mod texts;
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::adaptors::throttle::{Limits, Settings};
+use teloxide::adaptors::throttle::Settings;
 use teloxide::adaptors::Throttle;
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use teloxide::update_listeners::{webhooks, Polling};
+use teloxide::RequestError;
 
 use crate::config::Config;
 use crate::engine::Engine;
 pub use state::State;
 
-/// The bot type every handler gets: requests go through Telegram's limits.
-pub type FBot = Throttle<Bot>;
+/// What the handlers need from a Bot API client. Two clients qualify: teloxide's plain
+/// `Bot` (with `telegram.throttle = false`: every request goes out at once) and
+/// `Throttle<Bot>` (Telegram's limits; its worker wakes every 250 ms, which is the
+/// latency floor of a throttled answer). teloxide's type-erased client is not `Send`, so
+/// the handlers are generic over this trait instead.
+pub trait Client:
+    Requester<
+        Err = RequestError,
+        GetMe: Send + Sync,
+        SetMyCommands: Send + Sync,
+        GetUpdates: Send + Sync,
+        DeleteWebhook: Send + Sync,
+        SendMessage: Send + Sync,
+        SendPhoto: Send + Sync,
+        AnswerCallbackQuery: Send + Sync,
+        AnswerInlineQuery: Send + Sync,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Client for T where
+    T: Requester<
+            Err = RequestError,
+            GetMe: Send + Sync,
+            SetMyCommands: Send + Sync,
+            GetUpdates: Send + Sync,
+            DeleteWebhook: Send + Sync,
+            SendMessage: Send + Sync,
+            SendPhoto: Send + Sync,
+            AnswerCallbackQuery: Send + Sync,
+            AnswerInlineQuery: Send + Sync,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
 
 /// What can stop the bot from starting.
 #[derive(Debug, thiserror::Error)]
@@ -104,44 +143,51 @@ mod reqwest_url {
     pub use url::Url;
 }
 
-/// Builds the bot client for a token and config: the API URL, and Telegram's limits
-/// through teloxide's `Throttle` (which also waits out 429 `retry_after`). With
-/// `telegram.throttle` off the limits are lifted, for tests and benchmarks.
-pub fn client(token: &Token, config: &Config) -> Result<FBot, BotError> {
+/// Builds the plain bot client for a token and config (the API URL).
+pub fn plain_client(token: &Token, config: &Config) -> Result<Bot, BotError> {
     let mut bot = Bot::new(token.expose());
     if let Some(url) = api_url(config)? {
         bot = bot.set_api_url(url);
     }
-    let mut settings = Settings::default();
-    if !config.telegram.throttle {
-        settings.limits = Limits {
-            messages_per_sec_chat: 1_000_000,
-            messages_per_min_chat: 1_000_000,
-            messages_per_min_channel_or_supergroup: 1_000_000,
-            messages_per_sec_overall: 1_000_000,
-        };
-    }
-    Ok(Throttle::spawn_with_settings(bot, settings))
+    Ok(bot)
 }
 
 /// Serves Telegram until SIGINT or SIGTERM. Updates already received are answered before
-/// it returns.
+/// it returns. With `telegram.throttle` on, requests go through teloxide's `Throttle`
+/// (Telegram's limits, and it waits out 429 `retry_after` itself); with it off, through
+/// the plain client, and the handlers wait out a 429 themselves.
 pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), BotError> {
     let mode = config.telegram.mode.clone();
     if mode != "polling" && mode != "webhook" {
         return Err(BotError::BadMode(mode));
     }
-    let bot = client(&token, &config)?;
+    let bot = plain_client(&token, &config)?;
+    if config.telegram.throttle {
+        let throttled = Throttle::spawn_with_settings(bot, Settings::default());
+        serve(throttled, engine, config, token).await
+    } else {
+        serve(bot, engine, config, token).await
+    }
+}
+
+async fn serve<B: Client>(
+    bot: B,
+    engine: Engine,
+    config: Config,
+    token: Token,
+) -> Result<(), BotError> {
+    let mode = config.telegram.mode.clone();
     let me = bot
         .get_me()
         .await
         .map_err(|e| BotError::GetMe(redact(&e.to_string(), &token)))?;
     let username = me.username().to_string();
     log::info!(
-        "started as @{username} in {mode} mode over {} documents ({} passages, {} facts)",
+        "started as @{username} in {mode} mode over {} documents ({} passages, {} facts), throttle {}",
         engine.documents().len(),
         engine.passage_count(),
-        engine.facts().len()
+        engine.facts().len(),
+        if config.telegram.throttle { "on" } else { "off" },
     );
     if let Err(e) = bot.set_my_commands(handlers::command_list()).await {
         log::warn!(
@@ -151,10 +197,18 @@ pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), Bot
     }
     let state = Arc::new(State::new(engine, config.clone(), username, me.id));
 
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(handlers::on_message))
-        .branch(Update::filter_inline_query().endpoint(handlers::on_inline))
-        .branch(Update::filter_callback_query().endpoint(handlers::on_callback));
+    // Telegram may deliver an update again (a lost offset confirmation, a webhook retry):
+    // answer each update id once.
+    let handler = dptree::filter(|update: Update, state: Arc<State>| {
+        let first = state.first_delivery(update.id.0);
+        if !first {
+            log::info!("update {} delivered again; ignored", update.id.0);
+        }
+        first
+    })
+    .branch(Update::filter_message().endpoint(handlers::on_message::<B>))
+    .branch(Update::filter_inline_query().endpoint(handlers::on_inline::<B>))
+    .branch(Update::filter_callback_query().endpoint(handlers::on_callback::<B>));
     let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
         .dependencies(dptree::deps![state])
         .default_handler(|_| async {})

@@ -1,10 +1,11 @@
 //! What the bot keeps between updates: the engine (swapped whole by `/reindex`), the
 //! per-user rate limiter, and a bounded store of recent questions that buttons refer to
-//! (callback data must stay under 64 bytes, so buttons carry ids, not questions).
+//! (callback data must stay under 64 bytes, so buttons carry ids, not questions), and the
+//! ids of recent updates, so that an update delivered twice is answered once.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,12 @@ use crate::question::Lang;
 
 /// How many recent questions buttons can refer to.
 const QUESTION_STORE: usize = 10_000;
+/// How many recent update ids are remembered to spot an update delivered again. Telegram
+/// redelivers what the bot has not confirmed, at most a getUpdates batch (100) or a few
+/// webhook retries back, so this is plenty.
+const RECENT_UPDATES: usize = 4096;
+/// The per-user limiter forgets users it has not seen for a while every this many checks.
+const LIMITER_SWEEP: u64 = 4096;
 
 pub struct State {
     engine: RwLock<Arc<Engine>>,
@@ -27,6 +34,30 @@ pub struct State {
     warned: Mutex<HashMap<u64, Instant>>,
     questions: Mutex<QuestionStore>,
     reindexing: AtomicBool,
+    recent_updates: Mutex<RecentIds>,
+    admissions: AtomicU64,
+}
+
+/// A bounded set of the most recent update ids.
+struct RecentIds {
+    order: VecDeque<u32>,
+    set: HashSet<u32>,
+}
+
+impl RecentIds {
+    /// Records `id`; false if it was already there.
+    fn insert(&mut self, id: u32) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        while self.order.len() > RECENT_UPDATES {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
 }
 
 struct QuestionStore {
@@ -59,7 +90,20 @@ impl State {
                 items: VecDeque::new(),
             }),
             reindexing: AtomicBool::new(false),
+            recent_updates: Mutex::new(RecentIds {
+                order: VecDeque::with_capacity(RECENT_UPDATES + 1),
+                set: HashSet::with_capacity(RECENT_UPDATES + 1),
+            }),
+            admissions: AtomicU64::new(0),
         }
+    }
+
+    /// True the first time an update id is seen (among the last few thousand).
+    pub fn first_delivery(&self, update_id: u32) -> bool {
+        self.recent_updates
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(update_id)
     }
 
     /// The engine in service (a rebuild swaps it; this clone keeps answering meanwhile).
@@ -89,6 +133,12 @@ impl State {
 
     /// Applies the per-user rate.
     pub fn admit(&self, user: u64) -> Admission {
+        // Users whose quota has refilled carry no state; drop them now and then, so that
+        // the limiter does not grow with every user ever seen.
+        if self.admissions.fetch_add(1, Ordering::Relaxed) % LIMITER_SWEEP == LIMITER_SWEEP - 1 {
+            self.limiter.retain_recent();
+            self.limiter.shrink_to_fit();
+        }
         if self.limiter.check_key(&user).is_ok() {
             return Admission::Yes;
         }
@@ -137,5 +187,29 @@ impl State {
             .iter()
             .find(|(i, _, _)| *i == id)
             .map(|(_, q, l)| (q.clone(), *l))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_ids_spot_repeats_and_stay_bounded() {
+        let mut r = RecentIds {
+            order: VecDeque::new(),
+            set: HashSet::new(),
+        };
+        assert!(r.insert(7));
+        assert!(!r.insert(7), "a repeat is spotted");
+        for id in 100..100 + RECENT_UPDATES as u32 {
+            assert!(r.insert(id));
+        }
+        assert_eq!(r.order.len(), RECENT_UPDATES);
+        assert_eq!(r.set.len(), RECENT_UPDATES);
+        assert!(!r.insert(100 + RECENT_UPDATES as u32 - 1));
+        // 7 was pushed out by newer ids, so it counts as new again.
+        assert!(r.insert(7));
+        assert_eq!(r.set.len(), RECENT_UPDATES);
     }
 }

@@ -14,28 +14,34 @@ use crate::fake_telegram::{
 };
 use crate::support::{repo, sample_documents};
 
-const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
+pub(crate) const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
 const ADMIN: i64 = 777;
-const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
-struct Running {
-    child: Child,
-    fake: FakeTelegram,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) fake: FakeTelegram,
     stderr: Arc<Mutex<String>>,
     _tmp: tempfile::TempDir,
 }
 
 impl Running {
-    fn start(rate_per_minute: u32) -> Running {
+    pub(crate) fn start(rate_per_minute: u32) -> Running {
         Self::start_with(rate_per_minute, "")
     }
 
-    /// `extra` is appended to the `[telegram]` section of the config.
-    fn start_with(rate_per_minute: u32, extra: &str) -> Running {
+    /// `extra` is appended to the `[telegram]` section of the config. Throttling is off
+    /// unless `extra` sets it.
+    pub(crate) fn start_with(rate_per_minute: u32, extra: &str) -> Running {
         let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
+        let throttle = if extra.contains("throttle") {
+            ""
+        } else {
+            "throttle = false\n"
+        };
         let config = format!(
-            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\nthrottle = false\nadmins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
+            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\n{throttle}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
             sample_documents(),
             tmp.path().join("index"),
             repo().join("index/aliases.toml"),
@@ -90,12 +96,12 @@ impl Running {
         r
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         self.stderr.lock().expect("lock").clone()
     }
 
     /// Pushes an update and waits for the `n`-th sendMessage overall.
-    fn sent_after(&self, update: Value, total: usize) -> Vec<Value> {
+    pub(crate) fn sent_after(&self, update: Value, total: usize) -> Vec<Value> {
         self.fake.push_update(update);
         let got = self.fake.wait_for("sendMessage", total, WAIT);
         assert!(
@@ -107,7 +113,50 @@ impl Running {
         got
     }
 
-    fn stop(mut self) -> String {
+    /// True while the bot process is running.
+    pub(crate) fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// A memory figure of the bot process from /proc (e.g. "VmHWM", "VmRSS"), in kB.
+    pub(crate) fn memory_kb(&self, field: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    }
+
+    /// Waits until the bot has sent nothing (polls aside) for `quiet`, then returns every
+    /// sendMessage.
+    pub(crate) fn settled_messages(&self, quiet: Duration) -> Vec<Value> {
+        let sent = || {
+            let answered = self.fake.calls();
+            let failed = self.fake.failed_calls();
+            answered
+                .iter()
+                .chain(failed.iter())
+                .filter(|(m, _)| m != "getUpdates")
+                .count()
+        };
+        let mut seen = sent();
+        loop {
+            std::thread::sleep(quiet);
+            let now = sent();
+            if now == seen {
+                break;
+            }
+            seen = now;
+        }
+        self.fake
+            .calls()
+            .into_iter()
+            .filter(|(m, _)| m == "sendMessage")
+            .map(|(_, b)| b)
+            .collect()
+    }
+
+    pub(crate) fn stop(mut self) -> String {
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -126,11 +175,11 @@ impl Running {
     }
 }
 
-fn text(m: &Value) -> &str {
+pub(crate) fn text(m: &Value) -> &str {
     m["text"].as_str().unwrap_or("")
 }
 
-fn buttons(m: &Value) -> Vec<(String, String)> {
+pub(crate) fn buttons(m: &Value) -> Vec<(String, String)> {
     m["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()
@@ -145,7 +194,7 @@ fn buttons(m: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn message_id(update: &Value) -> i64 {
+pub(crate) fn message_id(update: &Value) -> i64 {
     update["message"]["message_id"]
         .as_i64()
         .expect("message id")
@@ -330,6 +379,7 @@ fn retry_after_429_and_russian_interface() {
     bot.fake.fail_with_429("sendMessage", 1, 1);
     let m = bot.sent_after(with_language(private_text(21, "/help"), "ru"), 1);
     assert!(text(&m[0]).contains("Спрашивайте"), "{}", text(&m[0]));
+    assert_eq!(bot.fake.failed_calls().len(), 1, "the 429 was seen");
     let m = bot.sent_after(
         with_language(private_text(21, "товарооборот в 2002 году"), "kk"),
         2,
@@ -343,12 +393,182 @@ fn retry_after_429_and_russian_interface() {
     bot.stop();
 }
 
+/// Checks `s` against Telegram's HTML parse mode: only its tags (`a` with nothing but an
+/// `href`), properly nested and closed; every `<`, `>` and `&` outside a tag is an entity.
+fn check_telegram_html(s: &str) -> Result<(), String> {
+    const TAGS: &[&str] = &[
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-spoiler",
+    ];
+    let mut open: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(pos) = s[i..].find(['<', '>', '&']) {
+        let at = i + pos;
+        let rest = &s[at..];
+        if rest.starts_with('>') {
+            return Err(format!("raw '>' at {at}"));
+        }
+        if rest.starts_with('&') {
+            let end = rest
+                .find(';')
+                .ok_or_else(|| format!("'&' without ';' at {at}"))?;
+            let name = &rest[1..end];
+            let numeric = name
+                .strip_prefix('#')
+                .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if !(numeric || ["lt", "gt", "amp", "quot"].contains(&name)) {
+                return Err(format!("raw '&' or unknown entity &{name}; at {at}"));
+            }
+            i = at + end + 1;
+            continue;
+        }
+        let end = rest
+            .find('>')
+            .ok_or_else(|| format!("unclosed '<' at {at}"))?;
+        let inner = &rest[1..end];
+        if inner.contains('<') {
+            return Err(format!("raw '<' at {at}"));
+        }
+        if let Some(name) = inner.strip_prefix('/') {
+            match open.pop() {
+                Some(o) if o == name => {}
+                other => return Err(format!("</{name}> closes {other:?} at {at}")),
+            }
+        } else {
+            let name = inner.split_whitespace().next().unwrap_or("");
+            if !TAGS.contains(&name) {
+                return Err(format!("tag <{inner}> at {at}"));
+            }
+            let attrs = inner[name.len()..].trim();
+            let attrs_ok = match name {
+                "a" => {
+                    attrs.starts_with("href=\"")
+                        && attrs.ends_with('"')
+                        && attrs.len() > 7
+                        && !attrs[6..attrs.len() - 1].contains('"')
+                }
+                _ => attrs.is_empty(),
+            };
+            if !attrs_ok {
+                return Err(format!("attributes in <{inner}> at {at}"));
+            }
+            open.push(name.to_string());
+        }
+        i = at + end + 1;
+    }
+    match open.last() {
+        Some(o) => Err(format!("<{o}> never closed")),
+        None => Ok(()),
+    }
+}
+
+#[test]
+fn html_checker_catches_raw_markup() {
+    assert!(check_telegram_html("<b>$1</b> &amp; &lt;a&gt; <a href=\"https://x\">t</a>").is_ok());
+    for bad in [
+        "<script>x</script>",
+        "<a href=\"x\" onclick=\"y\">t</a>",
+        "<b>open",
+        "<b><i>x</b></i>",
+        "a & b",
+        "1 > 0",
+        "</b>",
+    ] {
+        assert!(check_telegram_html(bad).is_err(), "{bad}");
+    }
+}
+
+/// Questions full of markup get replies that are valid Telegram HTML: the user's tags come
+/// back as text, never as markup.
+#[test]
+fn hostile_html_in_questions_gets_valid_escaped_replies() {
+    let bot = Running::start(100);
+    let hostile = [
+        r#"<a href="x">trade 2002</a> & more"#,
+        "<script>alert('x')</script> when was the treaty of eternal friendship signed?",
+        "<b>unbalanced <i>tags</b> & &amp; &#x3c; joint ventures",
+        "</pre><pre>tg-spoiler <tg-spoiler> < > & \" '",
+    ];
+    let mut total = 0;
+    for (k, q) in hostile.iter().enumerate() {
+        total += 1;
+        bot.sent_after(private_text(91, q), total);
+        total += 1;
+        bot.sent_after(group_text(-1_009_100, 92, &format!("@FactBot {q}")), total);
+        total += 1;
+        bot.sent_after(private_text(93, &format!("/ask {q}")), total);
+        bot.fake.push_update(inline_query(94, q));
+        assert_eq!(
+            bot.fake.wait_for("answerInlineQuery", k + 1, WAIT).len(),
+            k + 1
+        );
+    }
+    let sent = bot.settled_messages(Duration::from_millis(500));
+    assert_eq!(sent.len(), total);
+    let mut html: Vec<String> = sent.iter().map(|m| text(m).to_string()).collect();
+    for m in &sent {
+        assert_eq!(m["parse_mode"], "HTML", "{m}");
+    }
+    for r in bot.fake.wait_for("answerInlineQuery", hostile.len(), WAIT) {
+        for result in r["results"].as_array().cloned().unwrap_or_default() {
+            let content = &result["input_message_content"];
+            assert_eq!(content["parse_mode"], "HTML", "{result}");
+            html.push(content["message_text"].as_str().unwrap_or("").to_string());
+        }
+    }
+    for h in &html {
+        if let Err(e) = check_telegram_html(h) {
+            panic!("{e}: {h}");
+        }
+        for raw in [
+            "<script",
+            "<a href=\"x\"",
+            "<tg-spoiler",
+            "<pre>",
+            "<i>tags",
+        ] {
+            assert!(!h.contains(raw), "raw {raw} in {h}");
+        }
+    }
+    // The markup around a question does not stop it being answered.
+    assert!(html.iter().any(|h| h.contains("$160.7 million")));
+    bot.stop();
+}
+
+/// With `throttle = true` requests go through teloxide's Throttle, which waits out a 429
+/// by itself.
+#[test]
+fn throttled_client_answers_and_waits_out_429() {
+    let bot = Running::start_with(100, "throttle = true");
+    bot.fake.fail_with_429("sendMessage", 1, 1);
+    let m = bot.sent_after(private_text(22, "trade 2002"), 1);
+    assert!(text(&m[0]).contains("$160.7 million"), "{}", text(&m[0]));
+    assert_eq!(bot.fake.failed_calls().len(), 1, "the 429 was seen");
+    let m = bot.sent_after(private_text(22, "/help"), 2);
+    assert!(text(&m[1]).contains("/trade"));
+    let log = bot.stop();
+    assert!(log.contains("throttle on"), "{log}");
+}
+
 #[test]
 fn token_never_appears_in_output_at_trace_level() {
     let bot = Running::start(100);
     bot.sent_after(private_text(31, "trade 2003"), 1);
     let log = bot.stop();
     assert!(log.contains("started as @FactBot"), "{log}");
+    assert!(log.contains("throttle off"), "{log}");
     let secret = TOKEN.split_once(':').map(|(_, s)| s).unwrap_or(TOKEN);
     assert!(!log.contains(secret), "the token leaked into the log");
 }
@@ -369,27 +589,35 @@ fn missing_or_malformed_token_exits_2_with_one_line() {
     }
 }
 
-/// Throughput and latency of the bot against the fake server, throttling off. A
-/// measurement, not a pass/fail check: run it with
+/// Throughput and latency of the bot against the fake server, throttling off (the issue's
+/// target: at least 1,000 updates/s with p99 under 20 ms). A measurement; in release it
+/// also checks the target:
 /// `cargo test --release --test integration bot_throughput -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn bot_throughput() {
     let bot = Running::start(1_000_000);
+    let hwm_start = bot.memory_kb("VmHWM").unwrap_or(0);
     // Latency: one update at a time, from push to the bot's sendMessage.
-    let mut lat = Vec::new();
-    for i in 0..300 {
+    let sequential = 1000usize;
+    let mut lat = Vec::with_capacity(sequential);
+    for i in 0..sequential {
         let t = Instant::now();
-        bot.sent_after(
-            private_text(100_000 + i, &format!("trade 200{}", i % 4)),
-            i as usize + 1,
-        );
-        lat.push(t.elapsed().as_secs_f64() * 1000.0);
+        bot.fake.push_update(private_text(
+            100_000 + i as i64,
+            &format!("trade 200{}", i % 4),
+        ));
+        let answered = bot
+            .fake
+            .wait_for_nth("sendMessage", i + 1, WAIT)
+            .expect("answered");
+        lat.push(answered.duration_since(t).as_secs_f64() * 1000.0);
     }
     lat.sort_by(f64::total_cmp);
-    let pct = |q: f64| lat[((lat.len() - 1) as f64 * q) as usize];
+    let pct = |q: f64| lat[((lat.len() - 1) as f64 * q).round() as usize];
+    let hwm_before = bot.memory_kb("VmHWM").unwrap_or(0);
     // Throughput: a burst from many users at once.
-    let burst = 3000usize;
+    let burst = 5000usize;
     let t = Instant::now();
     for i in 0..burst {
         let q = [
@@ -400,28 +628,34 @@ fn bot_throughput() {
         ][i % 4];
         bot.fake.push_update(private_text(200_000 + i as i64, q));
     }
+    let last = bot
+        .fake
+        .wait_for_nth("sendMessage", sequential + burst, Duration::from_secs(300));
+    let secs = last
+        .unwrap_or_else(Instant::now)
+        .duration_since(t)
+        .as_secs_f64();
     let got = bot
         .fake
-        .wait_for("sendMessage", 300 + burst, Duration::from_secs(120));
-    let secs = t.elapsed().as_secs_f64();
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", bot.child.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.to_string())
-        })
-        .unwrap_or_default();
+        .wait_for("sendMessage", sequential + burst, Duration::ZERO);
+    let answered = got.len() - sequential;
+    let rate = answered as f64 / secs;
+    let hwm_after = bot.memory_kb("VmHWM").unwrap_or(0);
+    let rss_after = bot.memory_kb("VmRSS").unwrap_or(0);
     println!(
-        "latency update→sendMessage (sequential, 300): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms\n\
-         burst of {burst} updates answered: {} in {secs:.2} s = {:.0} updates/s\n\
-         bot peak memory {rss}",
+        "latency update→sendMessage (sequential, {sequential}): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n\
+         burst of {burst} updates from {burst} users: {answered} answered in {secs:.2} s = {rate:.0} updates/s\n\
+         bot VmHWM: {hwm_start} kB after start, {hwm_before} kB after the sequential run, {hwm_after} kB after the burst (VmRSS {rss_after} kB)",
         pct(0.5),
         pct(0.95),
         pct(0.99),
-        got.len() - 300,
-        (got.len() - 300) as f64 / secs
+        lat[lat.len() - 1],
     );
+    assert_eq!(answered, burst, "{}", bot.log());
+    if !cfg!(debug_assertions) {
+        assert!(rate >= 1000.0, "{rate:.0} updates/s");
+        assert!(pct(0.99) < 20.0, "p99 {:.2} ms", pct(0.99));
+    }
     bot.stop();
 }
 
@@ -478,6 +712,14 @@ fn webhook_mode_checks_the_secret_header() {
     assert_eq!(post_webhook(port, &body, Some("s3cret-webhook")), 200);
     let m = bot.fake.wait_for("sendMessage", 1, WAIT);
     assert!(text(&m[0]).contains("$160.7 million"), "{}", bot.log());
+    // Telegram retries a webhook it thinks failed: the same update is answered once.
+    assert_eq!(post_webhook(port, &body, Some("s3cret-webhook")), 200);
+    assert_eq!(
+        bot.settled_messages(Duration::from_millis(700)).len(),
+        1,
+        "{}",
+        bot.log()
+    );
     bot.stop();
 }
 

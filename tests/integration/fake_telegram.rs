@@ -36,9 +36,18 @@
 //! including `getUpdates` polls, calls to unknown methods (which were answered with 400) and
 //! calls whose body could not be parsed (answered with 400, recorded as
 //! `{"__unparsable": "<why>"}`).
-//! Calls that were failed on purpose by [`FakeTelegram::fail_with_429`] or
-//! [`FakeTelegram::fail_with_500`] are not in it (so `wait_for("sendMessage", 1, ..)` after a
-//! 429 waits for the successful retry); they are listed by [`FakeTelegram::failed_calls`].
+//! Calls that were failed on purpose by [`FakeTelegram::fail_with_429`],
+//! [`FakeTelegram::fail_with_500`] or [`FakeTelegram::drop_connection`] are not in it (so
+//! `wait_for("sendMessage", 1, ..)` after a 429 waits for the successful retry); they are
+//! listed by [`FakeTelegram::failed_calls`]. Calls slowed down by [`FakeTelegram::delay`]
+//! are answered normally (late) and recorded when answered.
+//!
+//! # Faults
+//!
+//! Besides 429 and 500 answers, the fake can close a connection without answering
+//! ([`FakeTelegram::drop_connection`]), answer late ([`FakeTelegram::delay`]) and deliver an
+//! update again ([`FakeTelegram::redeliver`]), as Telegram does when it did not get the
+//! bot's confirmation.
 //!
 //! # Ids
 //!
@@ -124,8 +133,14 @@ fn canonical_method(name: &str) -> String {
 
 #[derive(Clone, Copy, Debug)]
 enum FailKind {
-    TooManyRequests { retry_after: u32 },
+    TooManyRequests {
+        retry_after: u32,
+    },
     ServerError,
+    /// Close the connection without an answer.
+    Drop,
+    /// Answer normally, after this long.
+    Slow(Duration),
 }
 
 #[derive(Debug)]
@@ -150,8 +165,18 @@ struct Inner {
     /// Updates not yet confirmed by an `offset`, in update_id order.
     updates: VecDeque<Queued>,
     calls: Vec<(String, Value)>,
+    /// When each of `calls` was answered.
+    call_times: Vec<Instant>,
+    /// How many of `calls` each method has (lowercase name), so waiting is cheap.
+    counts: HashMap<String, usize>,
     failed: Vec<(String, Value)>,
     rules: Vec<FailRule>,
+    /// Every update pushed, by id (for [`FakeTelegram::redeliver`]).
+    history: HashMap<i64, Value>,
+    /// Copies of already delivered updates that open the next `getUpdates` answer.
+    replays: VecDeque<Value>,
+    /// How many replayed updates were actually sent.
+    replayed: usize,
 }
 
 struct Shared {
@@ -205,8 +230,13 @@ impl FakeTelegram {
                 next_update_id: 1,
                 updates: VecDeque::new(),
                 calls: Vec::new(),
+                call_times: Vec::new(),
+                counts: HashMap::new(),
                 failed: Vec::new(),
                 rules: Vec::new(),
+                history: HashMap::new(),
+                replays: VecDeque::new(),
+                replayed: 0,
             }),
             recorded: Condvar::new(),
             pushed,
@@ -275,6 +305,7 @@ impl FakeTelegram {
             let id = inner.next_update_id;
             inner.next_update_id += 1;
             update.insert("update_id".into(), json!(id));
+            inner.history.insert(id, Value::Object(update.clone()));
             inner.updates.push_back(Queued {
                 id,
                 json: Value::Object(update),
@@ -320,10 +351,14 @@ impl FakeTelegram {
         };
         let mut inner = self.shared.lock();
         loop {
-            let found = matching(&inner);
+            let count = inner
+                .counts
+                .get(&method.to_ascii_lowercase())
+                .copied()
+                .unwrap_or(0);
             let now = Instant::now();
-            if found.len() >= n || now >= deadline {
-                return found;
+            if count >= n || now >= deadline {
+                return matching(&inner);
             }
             inner = self
                 .shared
@@ -332,6 +367,23 @@ impl FakeTelegram {
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
+    }
+
+    /// Blocks until `n` calls of `method` have arrived (or `timeout` passes); returns when
+    /// the `n`-th was answered (None on timeout). For latency measurements: the time is
+    /// taken by the server, so the test's own bookkeeping does not count.
+    pub fn wait_for_nth(&self, method: &str, n: usize, timeout: Duration) -> Option<Instant> {
+        if n == 0 || self.wait_for(method, n, timeout).len() < n {
+            return None;
+        }
+        let inner = self.shared.lock();
+        inner
+            .calls
+            .iter()
+            .zip(&inner.call_times)
+            .filter(|((m, _), _)| m.eq_ignore_ascii_case(method))
+            .nth(n - 1)
+            .map(|(_, t)| *t)
     }
 
     /// The next `n` calls of `method` (any method if "*") get
@@ -354,6 +406,41 @@ impl FakeTelegram {
     /// Note that teloxide sleeps 10 s after any 5xx before it even reads the body.
     pub fn fail_with_500(&self, method: &str, n: usize) {
         self.add_rule(method, n, FailKind::ServerError);
+    }
+
+    /// Sends the update `update_id` (pushed earlier, typically already delivered and
+    /// confirmed) again, first in the next `getUpdates` answer, with the same `update_id`:
+    /// what Telegram does when the bot's confirmation was lost. Panics if no such update was
+    /// pushed.
+    pub fn redeliver(&self, update_id: i64) {
+        {
+            let mut inner = self.shared.lock();
+            let update = inner
+                .history
+                .get(&update_id)
+                .cloned()
+                .unwrap_or_else(|| panic!("no update {update_id} was pushed"));
+            inner.replays.push_back(update);
+        }
+        self.shared.pushed.send_modify(|v| *v += 1);
+    }
+
+    /// How many updates [`FakeTelegram::redeliver`] has actually sent again so far.
+    pub fn redelivered(&self) -> usize {
+        self.shared.lock().replayed
+    }
+
+    /// The next `n` calls of `method` (any method if "*") have their connection closed
+    /// without an answer: no status line, no body, as when a proxy or the network fails
+    /// mid-request.
+    pub fn drop_connection(&self, method: &str, n: usize) {
+        self.add_rule(method, n, FailKind::Drop);
+    }
+
+    /// The next `n` calls of `method` (any method if "*") are answered normally, but only
+    /// after `by` (a `getUpdates` long poll waits this long first, then as usual).
+    pub fn delay(&self, method: &str, n: usize, by: Duration) {
+        self.add_rule(method, n, FailKind::Slow(by));
     }
 
     /// Number of updates queued but not yet delivered.
@@ -485,6 +572,14 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             record(&shared, &method, body, true);
             return api_error(500, "Internal Server Error");
         }
+        Some(FailKind::Drop) => {
+            record(&shared, &method, body, true);
+            // Unwinding out of the handler ends the task serving this connection (axum
+            // runs one per connection), which drops the socket with no answer written.
+            // `resume_unwind` skips the panic hook, so nothing is printed.
+            std::panic::resume_unwind(Box::new("fake telegram: connection dropped"));
+        }
+        Some(FailKind::Slow(by)) => tokio::time::sleep(by).await,
         None => {}
     }
 
@@ -573,6 +668,8 @@ fn record(shared: &Shared, method: &str, mut body: Value, failed: bool) {
         inner.failed.push((method.to_string(), body));
     } else {
         inner.calls.push((method.to_string(), body));
+        inner.call_times.push(Instant::now());
+        *inner.counts.entry(method.to_ascii_lowercase()).or_insert(0) += 1;
     }
     drop(inner);
     shared.recorded.notify_all();
@@ -592,6 +689,9 @@ async fn get_updates(shared: &Shared, body: &Value) -> Response {
         pushed.borrow_and_update();
         {
             let mut inner = shared.lock();
+            // Updates sent again come first, so the last update of the answer (which sets
+            // the bot's next offset) is still the newest.
+            let replays: Vec<Value> = inner.replays.drain(..).collect();
             match offset {
                 Some(off) if off < 0 => {
                     // Telegram: a negative offset keeps only the last -offset updates.
@@ -603,14 +703,14 @@ async fn get_updates(shared: &Shared, body: &Value) -> Response {
                 Some(off) => inner.updates.retain(|u| u.id >= off),
                 None => {}
             }
-            let batch: Vec<Value> = inner
-                .updates
-                .iter_mut()
-                .take(limit)
-                .map(|u| {
+            inner.replayed += replays.len();
+            let fresh = limit.saturating_sub(replays.len());
+            let batch: Vec<Value> = replays
+                .into_iter()
+                .chain(inner.updates.iter_mut().take(fresh).map(|u| {
                     u.delivered = true;
                     u.json.clone()
-                })
+                }))
                 .collect();
             if !batch.is_empty() {
                 return ok(Value::Array(batch));
@@ -1744,4 +1844,61 @@ fn fake_telegram_serves_a_real_teloxide_bot() {
     assert_eq!(photo.as_object().unwrap().len(), 2, "{photo}");
     let edits = tg.wait_for("editMessageText", 2, Duration::from_secs(1));
     assert_eq!(edits[1]["inline_message_id"], "inline-1");
+}
+
+/// The fault injections: a dropped connection gets no answer at all, a slow answer comes
+/// late but whole, a redelivered update comes again (first, with its own id) after it was
+/// confirmed.
+#[test]
+fn fake_telegram_drops_delays_and_redelivers() {
+    use std::io::{Read, Write};
+
+    let tg = FakeTelegram::start("factbot_test_bot");
+    let url = tg.url();
+    tg.drop_connection("sendMessage", 1);
+    let hostport = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(hostport).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let body = r#"{"chat_id":5,"text":"lost"}"#;
+    let req = format!(
+        "POST /bot123:ABC/sendMessage HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    // Closed without a byte of answer (a reset is as good as an end of stream).
+    let _ = stream.read_to_end(&mut raw);
+    assert!(raw.is_empty(), "{}", String::from_utf8_lossy(&raw));
+    assert_eq!(tg.failed_calls().len(), 1);
+    assert!(tg.calls().is_empty());
+    // The server is still up.
+    let (status, _) = post_json(&url, "sendMessage", json!({"chat_id": 5, "text": "kept"}));
+    assert_eq!(status, 200);
+
+    tg.delay("getMe", 1, Duration::from_millis(300));
+    let started = Instant::now();
+    let (status, body) = post_json(&url, "getMe", json!({}));
+    assert_eq!(status, 200);
+    assert_eq!(body["result"]["username"], "factbot_test_bot");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+
+    let a = tg.push_update(private_text(7, "first"));
+    let (_, body) = post_json(&url, "getUpdates", json!({"offset": 0}));
+    assert_eq!(body["result"].as_array().unwrap().len(), 1);
+    let b = tg.push_update(private_text(7, "second"));
+    tg.redeliver(a);
+    // `a` is confirmed by this offset, yet comes again, before `b`.
+    let (_, body) = post_json(&url, "getUpdates", json!({"offset": a + 1}));
+    let ids: Vec<i64> = body["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["update_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![a, b]);
+    assert_eq!(tg.redelivered(), 1);
+    let (_, body) = post_json(&url, "getUpdates", json!({"offset": b + 1, "timeout": 0}));
+    assert!(body["result"].as_array().unwrap().is_empty());
 }
