@@ -26,7 +26,7 @@ use crate::extract::{self, Fact, FactContext};
 use crate::text;
 
 /// Bumped whenever the schema, the analyzer or extraction changes what an index holds.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
@@ -120,9 +120,11 @@ pub struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
+    // No positions: nothing searches phrases (highlighting re-tokenizes the shown text),
+    // and positions are the largest and slowest part of an index to write and merge.
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(text::ANALYZER_NAME)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(IndexRecordOption::WithFreqs);
     let text_opts = TextOptions::default()
         .set_indexing_options(indexing.clone())
         .set_stored();
