@@ -20,7 +20,7 @@ use crate::text;
 /// down to its rarest words.
 const MAX_QUERY_TERMS: usize = 24;
 /// Candidates fetched from tantivy before re-ranking by coverage.
-const CANDIDATES: usize = 16;
+const CANDIDATES: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
