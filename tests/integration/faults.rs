@@ -104,7 +104,7 @@ fn index_killed_mid_build_leaves_the_previous_index_answering() {
     let tmp = tempfile::tempdir().expect("tmp");
     let docs = tmp.path().join("docs");
     let index = tmp.path().join("index");
-    corpus(&docs, 120);
+    corpus(&docs, 300);
     run_index(&docs, &index);
     // A second build, timed, sets the kill moments (the first warmed the caches).
     let t = Instant::now();
@@ -113,7 +113,9 @@ fn index_killed_mid_build_leaves_the_previous_index_answering() {
     assert!(!ask_trade_2002(&mut factbot(&docs, &index)));
 
     let mut killed = 0;
+    let mut mid_build = 0;
     for i in 0..10u32 {
+        let gens_before = generations(&index);
         let before = current(&index);
         let mut child = factbot(&docs, &index)
             .arg("index")
@@ -137,18 +139,31 @@ fn index_killed_mid_build_leaves_the_previous_index_answering() {
         if status.signal() == Some(9) && now != before {
             eprintln!("kill {i} came after the switch to {now}");
         }
+        // A kill that left a new generation without its metadata hit the build itself.
+        if generations(&index)
+            .iter()
+            .any(|g| !gens_before.contains(g) && !g.join("meta.json").is_file())
+        {
+            mid_build += 1;
+        }
         // The next question is answered from that index, without rebuilding.
         assert!(
             !ask_trade_2002(&mut factbot(&docs, &index)),
             "kill {i}: ask rebuilt the index instead of using the current one"
         );
     }
-    assert!(killed > 0, "no build was interrupted ({full:?} per build)");
+    assert!(
+        mid_build > 0,
+        "no kill landed inside a build ({killed} killed, {full:?} per build)"
+    );
     let half_built = generations(&index)
         .iter()
         .filter(|g| !g.join("meta.json").is_file())
         .count();
-    eprintln!("{killed} of 10 builds killed, {half_built} half-built generations left");
+    eprintln!(
+        "{killed} of 10 builds killed ({mid_build} inside the build, {full:?} per build), \
+         {half_built} half-built generations left"
+    );
 
     // A full build afterwards succeeds and cleans up: at most the current generation and
     // the one before it remain, and a second build leaves no half-built one.

@@ -2,11 +2,14 @@
 //! product against real documents (the shipped sample corpus and `tests/data/`).
 
 mod bot;
+mod bounded;
 mod cli;
 mod corpus;
 mod extraction;
 mod fake_telegram;
+mod faults;
 mod golden;
 mod hostile;
 mod judge;
+mod properties;
 mod support;
