@@ -284,7 +284,9 @@ impl Index {
             });
         }
         let tdir = dir.join("tantivy");
-        let tantivy = TantivyIndex::open_in_dir(&tdir).map_err(tv_err(&tdir))?;
+        let mmap =
+            tantivy::directory::MmapDirectory::open(&tdir).map_err(|e| tv_err(&tdir)(e.into()))?;
+        let tantivy = TantivyIndex::open(ReadableDirectory(mmap)).map_err(tv_err(&tdir))?;
         Self::finish_open(tantivy, meta, dir.to_path_buf())
     }
 
@@ -550,4 +552,75 @@ fn dir_size(path: &Path) -> u64 {
             _ => e.metadata().map_or(0, |m| m.len()),
         })
         .sum()
+}
+
+/// A finished generation's tantivy folder, opened for reading. Tantivy's reader takes a
+/// lock file while it reads `meta.json`; where the folder may not be written (a read-only
+/// mount, another user's index) that lock cannot be created, and since nothing can write
+/// there either, reading goes on without it.
+#[derive(Debug, Clone)]
+struct ReadableDirectory(tantivy::directory::MmapDirectory);
+
+impl tantivy::directory::Directory for ReadableDirectory {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(
+        &self,
+        lock: &tantivy::directory::Lock,
+    ) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        use std::io::ErrorKind;
+        use tantivy::directory::error::LockError;
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                log::debug!(
+                    "index folder is read-only; reading without {:?}",
+                    lock.filepath
+                );
+                Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
 }

@@ -372,9 +372,17 @@ pub fn split_command(raw: &str) -> (Option<String>, &str) {
     (Some(name), rest[end..].trim_start())
 }
 
+/// Only this many characters of a question are read (Telegram's own message limit): the
+/// rest of a longer one is ignored, so a megabyte of text costs no more than a message.
+pub const MAX_QUESTION_CHARS: usize = 4096;
+
 /// Understands a question.
 pub fn parse(raw: &str, aliases: &Aliases) -> Question {
     let (command, rest) = split_command(raw);
+    let rest = match rest.char_indices().nth(MAX_QUESTION_CHARS) {
+        Some((cut, _)) => &rest[..cut],
+        None => rest,
+    };
     let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = format!(" {} ", text.to_lowercase());
     let lang = Lang::detect(&text);

@@ -3,11 +3,14 @@
 
 mod bot;
 mod bot_faults;
+mod bounded;
 mod cli;
 mod corpus;
 mod extraction;
 mod fake_telegram;
+mod faults;
 mod golden;
 mod hostile;
 mod judge;
+mod properties;
 mod support;
