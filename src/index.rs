@@ -521,23 +521,64 @@ fn make_current(root: &Path, gen_name: &str) -> Result<(), IndexError> {
     write_atomic(&root.join("CURRENT"), gen_name.as_bytes())
 }
 
-/// Removes generations other than the current one and the one before it (a process that
-/// opened the previous one may still be reading it).
+/// Removes what a build leaves behind, keeping the current generation, the newest other
+/// complete one (a process that opened it may still be reading it) and any generation a
+/// live process is still building. A complete generation has its `meta.json`, written last;
+/// a half-built one from a killed build is removed and never kept in place of the last
+/// good one. Stale `CURRENT.tmp-<pid>` pointers of killed builds go too.
 fn remove_old_generations(root: &Path, current: &str) {
     let Ok(entries) = fs::read_dir(root) else {
         return;
     };
-    let mut gens: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with("gen-") && e.file_name() != current)
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    gens.sort();
-    gens.pop();
-    for (_, path) in gens {
-        if let Err(e) = fs::remove_dir_all(&path) {
+    let mut complete: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let mut doomed: Vec<PathBuf> = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix("CURRENT.tmp-") {
+            if !is_other_live_process(pid) {
+                doomed.push(e.path());
+            }
+            continue;
+        }
+        if !name.starts_with("gen-") || name == current {
+            continue;
+        }
+        if e.path().join("meta.json").is_file() {
+            if let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) {
+                complete.push((modified, e.path()));
+            }
+        } else if !name.rsplit('-').next().is_some_and(is_other_live_process) {
+            doomed.push(e.path());
+        }
+    }
+    complete.sort();
+    complete.pop();
+    doomed.extend(complete.into_iter().map(|(_, p)| p));
+    for path in doomed {
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        if let Err(e) = removed {
             log::debug!("could not remove old index {}: {e}", path.display());
         }
+    }
+}
+
+/// True when `pid` names a running process other than this one (Linux; elsewhere a build
+/// in progress cannot be told from a killed one, and is kept).
+fn is_other_live_process(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    if pid == std::process::id() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
     }
 }
 
@@ -622,5 +663,42 @@ impl tantivy::directory::Directory for ReadableDirectory {
         callback: tantivy::directory::WatchCallback,
     ) -> tantivy::Result<tantivy::directory::WatchHandle> {
         self.0.watch(callback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generation(root: &Path, name: &str, complete: bool) {
+        let dir = root.join(name);
+        fs::create_dir_all(dir.join("tantivy")).expect("create generation");
+        if complete {
+            fs::write(dir.join("meta.json"), "{}").expect("write meta");
+        }
+        // Distinct modification times, in creation order.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    #[test]
+    fn cleanup_keeps_the_last_complete_generation_over_a_killed_build() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path();
+        // No process has pid 4294967295: these builds were killed.
+        generation(root, "gen-1-4294967295", true);
+        generation(root, "gen-2-4294967295", true);
+        generation(root, "gen-3-4294967295", false);
+        // pid 1 is alive: a build in progress in another process.
+        generation(root, "gen-4-1", false);
+        generation(root, "gen-5-4294967295", true);
+        fs::write(root.join("CURRENT.tmp-4294967295"), "gen-3").expect("stale pointer");
+        remove_old_generations(root, "gen-5-4294967295");
+        let mut left: Vec<String> = fs::read_dir(root)
+            .expect("read root")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["gen-2-4294967295", "gen-4-1", "gen-5-4294967295"]);
     }
 }
