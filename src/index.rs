@@ -379,6 +379,9 @@ impl Index {
             .tokenizers()
             .register(text::ANALYZER_NAME, text::analyzer());
         let mut writer: IndexWriter = tantivy.writer(WRITER_MEMORY).map_err(tv_err(&tdir))?;
+        // All segments are merged once at the end; background merges meanwhile would only
+        // redo work, and would hold segments the final merge needs.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let total: u64 = corpus
             .documents
             .iter()
