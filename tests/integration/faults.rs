@@ -240,3 +240,42 @@ fn read_only_index_folder_is_a_clear_error_and_the_old_index_answers() {
 
     set_mode(tmp.path(), 0o755, 0o644);
 }
+
+/// A disk that fills up mid-build, as the process sees it: the file size limit
+/// (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with an error instead of killing the
+/// process) stops every write past a few KB, as ENOSPC would.
+#[test]
+fn full_disk_during_a_build_is_a_clear_error_and_the_old_index_answers() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let docs = tmp.path().join("docs");
+    let index = tmp.path().join("index");
+    corpus(&docs, 50);
+    run_index(&docs, &index);
+    let before = (current(&index), generations(&index));
+
+    let bin = env!("CARGO_BIN_EXE_factbot");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
+        .arg(bin)
+        .arg("--config")
+        .arg(repo().join("config.toml"))
+        .arg("--documents")
+        .arg(&docs)
+        .arg("--index")
+        .arg(&index)
+        .arg("index")
+        .env("RUST_LOG", "factbot=info")
+        .output()
+        .expect("run index under a file size limit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with("error:")),
+        "no error line: {stderr}"
+    );
+    // Nothing half-written is left in service or on disk.
+    assert_eq!((current(&index), generations(&index)), before);
+    assert!(!ask_trade_2002(&mut factbot(&docs, &index)));
+}
