@@ -158,8 +158,14 @@ pub fn fingerprint(dir: &Path) -> Result<String, CorpusError> {
 
 /// Loads every document below `dir`; unreadable ones are reported in `skipped`.
 pub fn load_dir(dir: &Path, opts: SplitOptions) -> Result<Corpus, CorpusError> {
+    Ok(load_files(dir, list_files(dir)?, opts))
+}
+
+/// Reads listed files. A file can vanish or change between listing and reading (the owner
+/// is copying documents in): whatever cannot be read then is skipped, by name.
+fn load_files(dir: &Path, files: Vec<PathBuf>, opts: SplitOptions) -> Corpus {
     let mut corpus = Corpus::default();
-    for path in list_files(dir)? {
+    for path in files {
         let name = relative_name(dir, &path);
         match read_document(&path, opts) {
             Ok(content) => match parse_document(&name, &content, opts) {
@@ -172,7 +178,7 @@ pub fn load_dir(dir: &Path, opts: SplitOptions) -> Result<Corpus, CorpusError> {
             Err(reason) => corpus.skipped.push(Skipped { file: name, reason }),
         }
     }
-    Ok(corpus)
+    corpus
 }
 
 fn read_document(path: &Path, opts: SplitOptions) -> Result<String, SkipReason> {
@@ -515,6 +521,30 @@ fn normalize_space(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_that_vanishes_after_listing_is_skipped_by_name() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        for name in ["a.md", "b.md", "c.md"] {
+            std::fs::write(tmp.path().join(name), format!("# {name}\n\nSome text.\n"))
+                .expect("write");
+        }
+        let files = super::list_files(tmp.path()).expect("list");
+        std::fs::remove_file(tmp.path().join("b.md")).expect("remove");
+        std::fs::write(tmp.path().join("c.md"), "").expect("truncate");
+        let corpus = super::load_files(tmp.path(), files, super::SplitOptions::default());
+        let docs: Vec<&str> = corpus.documents.iter().map(|d| d.file.as_str()).collect();
+        assert_eq!(docs, ["a.md"]);
+        let skipped: Vec<(&str, String)> = corpus
+            .skipped
+            .iter()
+            .map(|s| (s.file.as_str(), s.reason.to_string()))
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "b.md");
+        assert!(skipped[0].1.starts_with("cannot read it"), "{skipped:?}");
+        assert_eq!(skipped[1], ("c.md", "it is empty".to_string()));
+    }
+
     use super::*;
 
     fn parse(s: &str) -> Document {
