@@ -240,13 +240,31 @@ impl Index {
         progress: &dyn Progress,
     ) -> Result<(Index, bool), IndexError> {
         let fp = source_fingerprint(config)?;
-        match Self::open_current(&config.index) {
+        let stale = match Self::open_current(&config.index) {
             Ok(Some(idx)) if idx.meta.fingerprint == fp => return Ok((idx, false)),
-            Ok(Some(_)) => log::info!("documents changed since the index was built; rebuilding"),
-            Ok(None) => log::info!("no index yet in {}; building it", config.index.display()),
-            Err(e) => log::warn!("index unusable ({e}); rebuilding it"),
+            Ok(Some(idx)) => {
+                log::info!("documents changed since the index was built; rebuilding");
+                Some(idx)
+            }
+            Ok(None) => {
+                log::info!("no index yet in {}; building it", config.index.display());
+                None
+            }
+            Err(e) => {
+                log::warn!("index unusable ({e}); rebuilding it");
+                None
+            }
+        };
+        match (Self::build(config, aliases, progress), stale) {
+            (Ok(index), _) => Ok((index, true)),
+            // A full disk or a read-only folder must not silence the bot: the index from
+            // before the documents changed still answers.
+            (Err(e), Some(previous)) => {
+                log::error!("cannot rebuild the index ({e}); answering from the previous one");
+                Ok((previous, false))
+            }
+            (Err(e), None) => Err(e),
         }
-        Ok((Self::build(config, aliases, progress)?, true))
     }
 
     /// Opens the generation named by `CURRENT`, if any.

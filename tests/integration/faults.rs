@@ -271,11 +271,40 @@ fn full_disk_during_a_build_is_a_clear_error_and_the_old_index_answers() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.lines().any(|l| l.starts_with("error:")),
-        "no error line: {stderr}"
-    );
+    let error = stderr
+        .lines()
+        .find(|l| l.starts_with("error:"))
+        .unwrap_or_else(|| panic!("no error line: {stderr}"));
+    // The cause is said once, not once per layer of the error chain.
+    assert_eq!(error.matches("os error").count(), 1, "{error}");
     // Nothing half-written is left in service or on disk.
     assert_eq!((current(&index), generations(&index)), before);
     assert!(!ask_trade_2002(&mut factbot(&docs, &index)));
+
+    // New documents arrive while the disk is still full: `ask` cannot rebuild, says so, and
+    // answers from the previous index.
+    fs::write(docs.join("late.md"), "# Late news\n\nA new document.\n").expect("write late");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
+        .arg(bin)
+        .arg("--config")
+        .arg(repo().join("config.toml"))
+        .arg("--documents")
+        .arg(&docs)
+        .arg("--index")
+        .arg(&index)
+        .args(["ask", "--json", "trade 2002"])
+        .env("RUST_LOG", "factbot=info")
+        .output()
+        .expect("run ask under a file size limit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("answering from the previous one"),
+        "{stderr}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json answer");
+    assert_eq!(v["facts"][0]["amount"], 160_700_000.0, "{v}");
+    assert_eq!((current(&index), generations(&index)), before);
 }
