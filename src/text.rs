@@ -73,10 +73,9 @@ pub fn terms_matching(text: &str, wanted: &HashSet<String>) -> Vec<Term> {
         {
             continue;
         }
-        let stem = stem_lowercase(&t.text);
-        if wanted.contains(&stem) {
+        if let Some(term) = with_stem(&t.text, |s| wanted.contains(s).then(|| s.to_string())) {
             out.push(Term {
-                term: stem,
+                term,
                 start: t.offset_from,
                 end: t.offset_to,
             });
@@ -104,11 +103,29 @@ fn head(word: &str) -> (char, Option<char>) {
 
 /// Stems one word the way the analyzer would.
 pub fn stem_word(word: &str) -> String {
-    stem_lowercase(&word.to_lowercase())
+    with_stem(&word.to_lowercase(), str::to_string)
 }
 
-/// [`stem_word`] for a word already lowercased.
-fn stem_lowercase(word: &str) -> String {
+/// Calls `f` with the stem of a lowercased word. Every stemming goes through here: words
+/// repeat (a few thousand make up most of any text), and a lookup in this thread's cache is
+/// several times cheaper than running the stemmer; indexing spends most of its time here.
+fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(stem) = cache.get(word) {
+            return f(stem);
+        }
+        let stem = stem_uncached(word);
+        let result = f(&stem);
+        if cache.len() >= STEM_CACHE_WORDS {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), stem);
+        result
+    })
+}
+
+fn stem_uncached(word: &str) -> String {
     let folded: Cow<str> = if word.contains('ё') {
         Cow::Owned(word.replace('ё', "е"))
     } else {
@@ -182,12 +199,14 @@ impl<T: Tokenizer> Tokenizer for ScriptStemmerFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         ScriptStemmerStream {
             tail: self.inner.token_stream(text),
+            buffer: String::new(),
         }
     }
 }
 
 pub struct ScriptStemmerStream<T> {
     tail: T,
+    buffer: String,
 }
 
 impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
@@ -196,21 +215,12 @@ impl<T: TokenStream> TokenStream for ScriptStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        // Words repeat (a few thousand make up most of any text), and a lookup is several
-        // times cheaper than running the stemmer: indexing spends most of its time here.
-        STEMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if let Some(stem) = cache.get(token.text.as_str()) {
-                token.text.clear();
-                token.text.push_str(stem);
-                return;
-            }
-            let stem = stem_lowercase(&token.text);
-            if cache.len() >= STEM_CACHE_WORDS {
-                cache.clear();
-            }
-            cache.insert(mem::replace(&mut token.text, stem.clone()), stem);
+        let buffer = &mut self.buffer;
+        with_stem(&token.text, |stem| {
+            buffer.clear();
+            buffer.push_str(stem);
         });
+        mem::swap(&mut token.text, buffer);
         true
     }
     fn token(&self) -> &Token {
