@@ -327,13 +327,10 @@ pub fn serve(
     })
 }
 
-/// tantivy alone indexing the same passages: one text field with tantivy's own tokenizer
-/// and English stemmer, the same writer memory, no extraction, in a scratch folder.
+/// tantivy alone indexing the same passages: one text field with tantivy's built-in
+/// `en_stem` analyzer, the same writer memory, no extraction, in a scratch folder.
 fn bare_index(corpus: &Corpus) -> Result<f64, BenchError> {
     use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-    use tantivy::tokenizer::{
-        Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    };
     let scratch = tempfile::tempdir().map_err(|source| BenchError::Read {
         path: "temporary folder".into(),
         source,
@@ -349,15 +346,8 @@ fn bare_index(corpus: &Corpus) -> Result<f64, BenchError> {
         ),
     );
     let t = Instant::now();
+    // "en_stem" is tantivy's own built-in English analyzer, as tantivy-py uses it.
     let index = tantivy::Index::create_in_dir(scratch.path(), sb.build()).map_err(tv)?;
-    index.tokenizers().register(
-        "en_stem",
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(48))
-            .filter(LowerCaser)
-            .filter(Stemmer::new(Language::English))
-            .build(),
-    );
     let mut writer: tantivy::IndexWriter = index.writer(crate::index::WRITER_MEMORY).map_err(tv)?;
     for d in &corpus.documents {
         for p in &d.passages {
