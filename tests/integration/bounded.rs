@@ -4,14 +4,13 @@
 
 use std::fs;
 use std::io::Write;
-use std::process::Command;
 
 use factbot::answer::AnswerKind;
 use factbot::extract::{self, extract_facts, FactContext};
 use factbot::question::MAX_QUESTION_CHARS;
 use factbot::render;
 
-use crate::support::{engine_for, repo, sample_documents};
+use crate::support::{engine_for, factbot_with, repo, sample_documents};
 
 /// Before questions were cut to `MAX_QUESTION_CHARS`, this took 200 s and 1.4 GB in a
 /// debug build.
@@ -82,16 +81,14 @@ fn hundred_megabyte_document_is_skipped_by_name_and_the_rest_indexed() {
         w.flush().expect("flush");
     }
     assert!(fs::metadata(docs.join("huge.txt")).expect("stat").len() >= 100 << 20);
-    let out = Command::new(env!("CARGO_BIN_EXE_factbot"))
-        .arg("--config")
-        .arg(repo().join("config.toml"))
-        .arg("--documents")
-        .arg(&docs)
-        .arg("--index")
-        .arg(tmp.path().join("index"))
-        .arg("index")
-        .output()
-        .expect("run");
+    let out = factbot_with(
+        &repo().join("config.toml"),
+        &docs,
+        &tmp.path().join("index"),
+    )
+    .arg("index")
+    .output()
+    .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // The limit is config.toml's `search.max_document_bytes` (64 MiB).
@@ -123,13 +120,7 @@ fn document_size_limit_comes_from_the_config() {
     .expect("w");
     let config = tmp.path().join("config.toml");
     fs::write(&config, "[search]\nmax_document_bytes = 1000\n").expect("w");
-    let out = Command::new(env!("CARGO_BIN_EXE_factbot"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--documents")
-        .arg(&docs)
-        .arg("--index")
-        .arg(tmp.path().join("index"))
+    let out = factbot_with(&config, &docs, &tmp.path().join("index"))
         .arg("index")
         .output()
         .expect("run");

@@ -10,18 +10,29 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::support::{repo, sample_documents};
+use crate::support::{factbot_with, repo, sample_documents};
 
 fn factbot(docs: &Path, index: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_factbot"));
-    c.env("RUST_LOG", "factbot=info")
-        .arg("--config")
-        .arg(repo().join("config.toml"))
-        .arg("--documents")
-        .arg(docs)
-        .arg("--index")
-        .arg(index);
+    let mut c = factbot_with(&repo().join("config.toml"), docs, index);
+    c.env("RUST_LOG", "factbot=info");
     c
+}
+
+/// `cmd` run on a disk that fills up after a few KB, as the process sees it: the file size
+/// limit (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with an error instead of
+/// killing the process) stops every write past 8 KB, as ENOSPC would.
+fn on_full_disk(cmd: &Command) -> Command {
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            sh.env(key, value);
+        }
+    }
+    sh
 }
 
 /// The sample documents plus `fillers` generated ones (no trade words, no country names,
@@ -241,9 +252,7 @@ fn read_only_index_folder_is_a_clear_error_and_the_old_index_answers() {
     set_mode(tmp.path(), 0o755, 0o644);
 }
 
-/// A disk that fills up mid-build, as the process sees it: the file size limit
-/// (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with an error instead of killing the
-/// process) stops every write past a few KB, as ENOSPC would.
+/// A disk that fills up mid-build (see [`on_full_disk`]).
 #[test]
 fn full_disk_during_a_build_is_a_clear_error_and_the_old_index_answers() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -253,19 +262,7 @@ fn full_disk_during_a_build_is_a_clear_error_and_the_old_index_answers() {
     run_index(&docs, &index);
     let before = (current(&index), generations(&index));
 
-    let bin = env!("CARGO_BIN_EXE_factbot");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
-        .arg(bin)
-        .arg("--config")
-        .arg(repo().join("config.toml"))
-        .arg("--documents")
-        .arg(&docs)
-        .arg("--index")
-        .arg(&index)
-        .arg("index")
-        .env("RUST_LOG", "factbot=info")
+    let out = on_full_disk(factbot(&docs, &index).arg("index"))
         .output()
         .expect("run index under a file size limit");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -284,18 +281,7 @@ fn full_disk_during_a_build_is_a_clear_error_and_the_old_index_answers() {
     // New documents arrive while the disk is still full: `ask` cannot rebuild, says so, and
     // answers from the previous index.
     fs::write(docs.join("late.md"), "# Late news\n\nA new document.\n").expect("write late");
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
-        .arg(bin)
-        .arg("--config")
-        .arg(repo().join("config.toml"))
-        .arg("--documents")
-        .arg(&docs)
-        .arg("--index")
-        .arg(&index)
-        .args(["ask", "--json", "trade 2002"])
-        .env("RUST_LOG", "factbot=info")
+    let out = on_full_disk(factbot(&docs, &index).args(["ask", "--json", "trade 2002"]))
         .output()
         .expect("run ask under a file size limit");
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -9,6 +9,18 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The factbot binary with a config file, a documents folder and an index folder.
+pub fn factbot_with(config: &Path, documents: &Path, index: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_factbot"));
+    c.arg("--config")
+        .arg(config)
+        .arg("--documents")
+        .arg(documents)
+        .arg("--index")
+        .arg(index);
+    c
+}
+
 /// The sample corpus that ships with the project.
 pub fn sample_documents() -> PathBuf {
     repo().join("index/documents")
