@@ -25,6 +25,8 @@ const INDEX_SOURCES: &[&str] = &[
     "src/text.rs",
     "src/index.rs",
     "src/aliases.rs",
+    "src/lexicon.rs",
+    "src/lexicon.toml",
 ];
 
 fn main() {

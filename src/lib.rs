@@ -15,6 +15,7 @@ pub mod engine;
 pub mod extract;
 pub mod format;
 pub mod index;
+pub mod lexicon;
 pub mod question;
 pub mod render;
 pub mod search;

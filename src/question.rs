@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::aliases::{Aliases, EntityId};
 use crate::extract::Measure;
+use crate::lexicon::{self, lexicon};
 use crate::text;
 
 /// The language a question is written in.
@@ -92,244 +93,19 @@ static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(1[89]\d\d|20\d\d)(?-u:\b)").expect("year regex"));
 
-const TRADE_CUES: &[&str] = &[
-    "trade",
-    "turnover",
-    "export",
-    "import",
-    "commerce",
-    "товарооборот",
-    "торговл",
-    "торгов",
-    "экспорт",
-    "импорт",
-    "invest",
-    "инвест",
-    "sales",
-];
-const QUANTITY_CUES: &[&str] = &[
-    "how much",
-    "how big",
-    "how large",
-    "how high",
-    "what was",
-    "what is",
-    "what's",
-    "size",
-    "volume",
-    "value",
-    "amount",
-    "total",
-    "figure",
-    "share",
-    "percent",
-    "%",
-    "grow",
-    "change",
-    "trend",
-    "increase",
-    "decrease",
-    "decline",
-    "dynamic",
-    "reach",
-    "potential",
-    "could",
-    "become",
-    "level",
-    "worth",
-    "сколько",
-    "каков",
-    "объем",
-    "объём",
-    "размер",
-    "доля",
-    "долю",
-    "процент",
-    "рост",
-    "динамик",
-    "измени",
-    "состав",
-    "достиг",
-    "потенциал",
-    "уровень",
-    "какой",
-    "какова",
-    "каким",
-    "был",
-];
-const DATE_CUES: &[&str] = &[
-    "when",
-    "what date",
-    "which date",
-    "what year",
-    "which year",
-    "what happened",
-    "what took place",
-    "date of",
-    "когда",
-    "какого числа",
-    "в каком году",
-    "дата",
-    "дату",
-    "что произошло",
-    "что случилось",
-    "что было",
-    "events",
-    "событи",
-];
-const TIMELINE_CUES: &[&str] = &[
-    "timeline",
-    "chronology",
-    "хронолог",
-    "history of events",
-    "list of events",
-];
-const SHARE_CUES: &[&str] = &[
-    "share",
-    "percent",
-    "%",
-    "proportion",
-    "fraction",
-    "доля",
-    "долю",
-    "процент",
-    "удельн",
-];
-const TOTAL_CUES: &[&str] = &[
-    "total",
-    "overall",
-    "all countries",
-    "whole",
-    "entire",
-    "общ",
-    "всего",
-    "совокупн",
-    "внешнеторгов",
-];
-const HEDGED_CUES: &[&str] = &[
-    "could",
-    "potential",
-    "may ",
-    "might",
-    "can ",
-    "become",
-    "possible",
-    "target",
-    "plan",
-    "goal",
-    "forecast",
-    "expect",
-    "will ",
-    "future",
-    "aim",
-    "потенциал",
-    "может",
-    "могут",
-    "прогноз",
-    "план",
-    "цель",
-    "ожида",
-    "будет",
-    "достичь",
-];
-const FULL_YEAR_CUES: &[&str] = &[
-    "full-year",
-    "full year",
-    "whole year",
-    "entire year",
-    "annual",
-    "за год",
-    "за весь год",
-    "годово",
-    "по итогам года",
-];
-const TREND_CUES: &[&str] = &[
-    "change",
-    "grow",
-    "grew",
-    "growth",
-    "trend",
-    "dynamic",
-    "evolve",
-    "over the years",
-    "increase",
-    "decline",
-    "series",
-    "history",
-    "by year",
-    "динамик",
-    "измени",
-    "рост",
-    "вырос",
-    "по годам",
-];
-/// Words of date and trade questions that say what kind of answer is wanted rather than
-/// which event: they are not event words.
-const FRAME_WORDS: &[&str] = &[
-    "when",
-    "date",
-    "year",
-    "happen",
-    "happened",
-    "took",
-    "take",
-    "two",
-    "both",
-    "countries",
-    "country",
-    "states",
-    "sides",
-    "nations",
-    "двух",
-    "обе",
-    "оба",
-    "страны",
-    "стран",
-    "странами",
-    "государства",
-    "стороны",
-    "place",
-    "occur",
-    "occurred",
-    "day",
-    "exactly",
-    "time",
-    "timeline",
-    "chronology",
-    "event",
-    "events",
-    "ask",
-    "trade",
-    "turnover",
-    "mutual",
-    "total",
-    "share",
-    "figure",
-    "когда",
-    "дата",
-    "год",
-    "году",
-    "года",
-    "произошло",
-    "случилось",
-    "событие",
-    "события",
-    "хронология",
-    "число",
-    "числа",
-    "what",
-    "happened",
-    "did",
-];
-
-fn contains_cue(lower: &str, cues: &[&str]) -> bool {
-    cues.iter().any(|c| lower.contains(c))
+fn contains_cue(lower: &str, cues: &[String]) -> bool {
+    lexicon::contains_cue(lower, cues)
 }
 
 /// True when a word is (or is a typo of) one of the trade cue words.
 fn is_trade_word(word: &str) -> bool {
     let w = word.to_lowercase();
-    if TRADE_CUES.iter().any(|c| w.starts_with(c)) {
+    if lexicon()
+        .question
+        .trade
+        .iter()
+        .any(|c| w.starts_with(c.as_str()))
+    {
         return true;
     }
     static TYPED: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
@@ -449,13 +225,15 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         Some("trade") => Intent::Trade,
         Some("when") | Some("date") => Intent::Date,
         Some("timeline") => Intent::Timeline,
-        _ if contains_cue(&lower, TIMELINE_CUES) => Intent::Timeline,
+        _ if contains_cue(&lower, &lexicon().question.timeline) => Intent::Timeline,
         _ if has_trade_word
-            && (!years.is_empty() || contains_cue(&lower, QUANTITY_CUES) || content_words <= 2) =>
+            && (!years.is_empty()
+                || contains_cue(&lower, &lexicon().question.quantity)
+                || content_words <= 2) =>
         {
             Intent::Trade
         }
-        _ if contains_cue(&lower, DATE_CUES) => Intent::Date,
+        _ if contains_cue(&lower, &lexicon().question.date) => Intent::Date,
         _ => Intent::Passage,
     };
 
@@ -475,7 +253,7 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
             !text::is_stop_word(w)
                 && !in_mention(t.start)
                 && !YEAR_RE.is_match(w)
-                && !FRAME_WORDS.contains(&w.as_str())
+                && !lexicon().question.frame_words.contains(w)
                 && !is_trade_word(w)
                 && w.chars().any(char::is_alphabetic)
         })
@@ -493,11 +271,11 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         range,
         countries,
         measure,
-        wants_share: contains_cue(&lower, SHARE_CUES),
-        wants_total: contains_cue(&lower, TOTAL_CUES),
-        wants_hedged: contains_cue(&lower, HEDGED_CUES),
-        wants_trend: contains_cue(&lower, TREND_CUES) || range.is_some(),
-        wants_full_year: contains_cue(&lower, FULL_YEAR_CUES),
+        wants_share: contains_cue(&lower, &lexicon().question.share),
+        wants_total: contains_cue(&lower, &lexicon().question.total),
+        wants_hedged: contains_cue(&lower, &lexicon().question.hedged),
+        wants_trend: contains_cue(&lower, &lexicon().question.trend) || range.is_some(),
+        wants_full_year: contains_cue(&lower, &lexicon().question.full_year),
         period: crate::extract::dates::find_periods(&text)
             .first()
             .map(|p| (p.from_month, p.to_month)),

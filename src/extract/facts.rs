@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{mentions, DateMention, Mention, Money, PartialDate, Percent, Period};
 use crate::aliases::{Aliases, EntityId, EntityMention};
+use crate::lexicon::{alternation, lexicon};
 use crate::text;
 
 /// What a money figure measures.
@@ -113,6 +114,10 @@ impl Cue {
             re: Regex::new(&format!(r"(?i)(?:{words})")).expect("cue regex"),
         }
     }
+    /// A cue from a list of the lexicon's pattern fragments.
+    fn from_list(fragments: &[String]) -> Self {
+        Cue::new(&alternation(fragments))
+    }
     fn words<'s>(&'s self, s: &'s str) -> impl Iterator<Item = regex::Match<'s>> + 's {
         self.re.find_iter(s).filter(move |m| {
             let before = s[..m.start()].chars().next_back();
@@ -133,85 +138,33 @@ impl Cue {
 }
 
 static MEASURES: LazyLock<Vec<(Measure, Cue)>> = LazyLock::new(|| {
+    let m = &lexicon().measures;
+    // Order matters where cues overlap: the more specific measures come first.
     vec![
-        (
-            Measure::Export,
-            Cue::new(r"export\w*|shipments|экспорт\w*|вывоз\w*|вывез\w*"),
-        ),
-        (
-            Measure::Import,
-            Cue::new(r"import\w*|импорт\w*|ввоз\w*|ввез\w*"),
-        ),
-        (
-            Measure::Investment,
-            Cue::new(r"invest\w*|fdi|инвест\w*|капиталовложен\w*"),
-        ),
-        (
-            Measure::Other,
-            Cue::new(
-                r"surplus|deficit|balance|gdp|budget|loan\w*|grant\w*|credit\w*|aid|debt|cost\w*|price\w*|rent|project\w*|fund\w*|duties|dut(?:y|ies)|tax\w*|сальдо|дефицит\w*|профицит\w*|ввп|бюджет\w*|кредит\w*|заем\w*|займ\w*|грант\w*|долг\w*|стоимост\w*|проект\w*|фонд\w*",
-            ),
-        ),
-        (
-            Measure::Turnover,
-            Cue::new(
-                r"trade|turnover|traded|trading|commerce|sales|sell\w*|товарооборот\w*|торгов\w*|оборот\w*|продаж\w*",
-            ),
-        ),
+        (Measure::Export, Cue::from_list(&m.export)),
+        (Measure::Import, Cue::from_list(&m.import)),
+        (Measure::Investment, Cue::from_list(&m.investment)),
+        (Measure::Other, Cue::from_list(&m.other)),
+        (Measure::Turnover, Cue::from_list(&m.turnover)),
     ]
 });
 
-static TARGET: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"plan\w*|aim\w*|target\w*|goal\w*|intend\w*|objective\w*|to bring|to raise|to increase|to boost|to double|task\w*|ambition\w*|довести|увеличить|нарастить|планир\w*|цел[ьи]\w*|намерен\w*|задач\w*",
-    )
-});
-static FORECAST: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"expect\w*|forecast\w*|project(?:ed|ion)s?|will|is set to|are set to|likely|predict\w*|estimated to reach|ожида\w*|прогноз\w*|составит|превысит|достигнет|будет|вырастет",
-    )
-});
-static POTENTIAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"potential\w*|may|could|might|can reach|possible|possibly|capable|потенциал\w*|может|могут|мог\w*|возможн\w*",
-    )
-});
+static TARGET: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().modality.target));
+static FORECAST: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().modality.forecast));
+static POTENTIAL: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().modality.potential));
 /// Verbs that state a figure as a fact; after one, earlier hedges no longer apply.
-static ACTUAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"was|were|amounted|reached|totall?ed|made up|made|stood|grew|rose|fell|increased|decreased|declined|came to|accounted|составил\w*|составлял\w*|достиг(?:ла|ло|ли)?|вырос\w*|увеличил\w*|сократил\w*|снизил\w*",
-    )
-});
-static TOTAL: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"foreign trade|external trade|total|overall|with the world|with all|worldwide|внешнеторгов\w*|внешн\w* торгов\w*|общ(?:ий|его|ем|ая)|с миром|всего",
-    )
-});
-static BOTH_SIDES: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"between (?:the )?(?:two )?(?:states|countries|sides|nations|republics)|bilateral|mutual|two countries|both countries|двусторонн\w*|взаимн\w*|между (?:двумя )?(?:странами|государствами)|двух стран",
-    )
-});
-static COMPARED: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"compared|than|up from|down from|against|versus|по сравнению|чем|против|относительно")
-});
-static YEAR_EARLIER: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"a year earlier|a year ago|a year before|the previous year|the year before|годом ранее|годом раньше|годом прежде|в предыдущем году",
-    )
-});
-static PART_OF: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(r"of which|including|of this|из них|из которых|в том числе|из этого")
-});
+static ACTUAL: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().modality.actual));
+static TOTAL: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().scope.total));
+static BOTH_SIDES: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().scope.both_sides));
+static COMPARED: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().links.compared));
+static YEAR_EARLIER: LazyLock<Cue> =
+    LazyLock::new(|| Cue::from_list(&lexicon().links.year_earlier));
+static PART_OF: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().links.part_of));
 static SHARE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:in|for|в|за)\s+\d{4}(?:\s*(?:году|года|г\.))?)?\s*(?:\(|,|—|–|-)?\s*(?:or|i\.e\.|that is|which is|или|что составляет|это)?\s*(?:about|around|almost|nearly|около|почти)?\s*$")
         .expect("share link regex")
 });
-static EVENT_VERB: LazyLock<Cue> = LazyLock::new(|| {
-    Cue::new(
-        r"signed|establish\w*|opened|founded|adopted|ratified|visit\w*|held|launched|created|joined|became|declared|proclaimed|concluded|entered into force|took place|met|agreed|inaugurat\w*|leased|handed over|transferred|broke out|erupted|began|started|ended|settled|demarcated|delimited|reopened|closed|announced|аренд\w*|передал\w*|началась|начался|завершил\w*|подписа\w*|установл\w*|открыт\w*|основан\w*|принят\w*|ратифицирова\w*|посети\w*|состоял\w*|прош[её]л|создан\w*|вступил\w*|объявлен\w*|провозглаш\w*",
-    )
-});
+static EVENT_VERB: LazyLock<Cue> = LazyLock::new(|| Cue::from_list(&lexicon().events.verbs));
 
 /// Where clauses of a sentence begin: after `,` `;` `:` dashes and brackets, and before
 /// "while", "whereas", "but", "of which". Commas inside figures and dates don't count.
