@@ -110,36 +110,50 @@ pub fn contains_cue(lower: &str, cues: &[String]) -> bool {
 mod tests {
     use super::*;
 
+    impl Lexicon {
+        /// Every regular-expression list, for checks over all of them.
+        fn pattern_lists(&self) -> Vec<&[String]> {
+            let (m, o, s, l) = (&self.measures, &self.modality, &self.scope, &self.links);
+            vec![
+                &m.export,
+                &m.import,
+                &m.investment,
+                &m.turnover,
+                &m.other,
+                &o.target,
+                &o.forecast,
+                &o.potential,
+                &o.actual,
+                &s.total,
+                &s.both_sides,
+                &l.compared,
+                &l.year_earlier,
+                &l.part_of,
+                &self.events.verbs,
+            ]
+        }
+        /// Every question cue list.
+        fn cue_lists(&self) -> Vec<&[String]> {
+            let q = &self.question;
+            vec![
+                &q.trade,
+                &q.quantity,
+                &q.date,
+                &q.timeline,
+                &q.share,
+                &q.total,
+                &q.hedged,
+                &q.full_year,
+                &q.trend,
+                &q.frame_words,
+            ]
+        }
+    }
+
     #[test]
     fn lexicon_parses_and_every_list_is_filled() {
         let lex: Lexicon = toml::from_str(LEXICON_TOML).expect("lexicon parses");
-        let lists: [&[String]; 24] = [
-            &lex.measures.export,
-            &lex.measures.import,
-            &lex.measures.investment,
-            &lex.measures.turnover,
-            &lex.measures.other,
-            &lex.modality.target,
-            &lex.modality.forecast,
-            &lex.modality.potential,
-            &lex.modality.actual,
-            &lex.scope.total,
-            &lex.scope.both_sides,
-            &lex.links.compared,
-            &lex.links.year_earlier,
-            &lex.links.part_of,
-            &lex.events.verbs,
-            &lex.question.trade,
-            &lex.question.quantity,
-            &lex.question.date,
-            &lex.question.timeline,
-            &lex.question.share,
-            &lex.question.total,
-            &lex.question.hedged,
-            &lex.question.full_year,
-            &lex.question.trend,
-        ];
-        for l in lists {
+        for l in lex.pattern_lists().into_iter().chain(lex.cue_lists()) {
             assert!(!l.is_empty());
             assert!(l.iter().all(|w| !w.trim().is_empty()));
         }
@@ -147,24 +161,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        let lex = lexicon();
-        for l in [
-            &lex.measures.export,
-            &lex.measures.import,
-            &lex.measures.investment,
-            &lex.measures.turnover,
-            &lex.measures.other,
-            &lex.modality.target,
-            &lex.modality.forecast,
-            &lex.modality.potential,
-            &lex.modality.actual,
-            &lex.scope.total,
-            &lex.scope.both_sides,
-            &lex.links.compared,
-            &lex.links.year_earlier,
-            &lex.links.part_of,
-            &lex.events.verbs,
-        ] {
+        for l in lexicon().pattern_lists() {
             for w in l {
                 regex::Regex::new(w).unwrap_or_else(|e| panic!("pattern {w:?}: {e}"));
             }
@@ -173,19 +170,7 @@ mod tests {
 
     #[test]
     fn question_cues_are_lowercase() {
-        let q = &lexicon().question;
-        for l in [
-            &q.trade,
-            &q.quantity,
-            &q.date,
-            &q.timeline,
-            &q.share,
-            &q.total,
-            &q.hedged,
-            &q.full_year,
-            &q.trend,
-            &q.frame_words,
-        ] {
+        for l in lexicon().cue_lists() {
             for w in l {
                 assert_eq!(w, &w.to_lowercase(), "cue {w:?} must be lowercase");
             }
