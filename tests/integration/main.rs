@@ -2,6 +2,7 @@
 //! product against real documents (the shipped sample corpus and `tests/data/`).
 
 mod bot;
+mod bot_abuse;
 mod bot_faults;
 mod bounded;
 mod cli;
