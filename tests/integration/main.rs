@@ -13,5 +13,6 @@ mod faults;
 mod golden;
 mod hostile;
 mod judge;
+mod offsets;
 mod properties;
 mod support;
