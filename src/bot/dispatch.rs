@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
 use futures::{Stream, StreamExt};
@@ -80,7 +81,12 @@ pub async fn serve<B: Client>(
             log::info!("update {id} delivered again; ignored");
             continue;
         }
-        let Some(job) = gate::admit(&state, update) else {
+        // Admission does no IO and should never fail; if it does, only this update is lost.
+        let admitted = std::panic::catch_unwind(AssertUnwindSafe(|| gate::admit(&state, update)));
+        let Ok(Some(job)) = admitted else {
+            if admitted.is_err() {
+                log::error!("update {id}: internal error while admitting it; ignored");
+            }
             continue;
         };
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {

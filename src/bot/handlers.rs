@@ -167,15 +167,8 @@ pub fn examples(engine: &Engine, lang: Lang) -> Vec<String> {
 }
 
 async fn answer_of(state: &State, question: &str) -> Option<Answer> {
-    let engine = state.engine();
     let q = question.to_string();
-    match tokio::task::spawn_blocking(move || engine.ask(&q)).await {
-        Ok(a) => Some(a),
-        Err(e) => {
-            log::error!("answering failed: {e}");
-            None
-        }
-    }
+    state.with_engine(move |engine| engine.ask(&q)).await
 }
 
 async fn ask<B: Client>(
@@ -326,10 +319,12 @@ async fn on_button<B: Client>(
             let Some((q, _)) = state.recall(question) else {
                 return send_html(bot, reply, ui.expired, None).await;
             };
-            let engine = state.engine();
-            match tokio::task::spawn_blocking(move || engine.more(&q, offset)).await {
-                Ok(answer) => send_answer(bot, state, reply, &answer, ui, question, offset).await,
-                Err(_) => send_html(bot, reply, ui.internal_error, None).await,
+            match state
+                .with_engine(move |engine| engine.more(&q, offset))
+                .await
+            {
+                Some(answer) => send_answer(bot, state, reply, &answer, ui, question, offset).await,
+                None => send_html(bot, reply, ui.internal_error, None).await,
             }
         }
         Callback::Chart { question } => {

@@ -30,12 +30,11 @@ pub async fn answer<B: Client>(
     text: String,
     lang: Lang,
 ) -> HandlerResult {
-    let engine = state.engine();
     let ui = texts::texts(lang);
-    let results: Vec<InlineQueryResult> =
-        tokio::task::spawn_blocking(move || inline_results(&engine, &text, lang, ui))
-            .await
-            .unwrap_or_default();
+    let results: Vec<InlineQueryResult> = state
+        .with_engine(move |engine| inline_results(engine, &text, lang, ui))
+        .await
+        .unwrap_or_default();
     send(
         bot.answer_inline_query(query, results)
             .cache_time(CACHE_SECONDS)

@@ -30,6 +30,9 @@ pub struct State {
     questions: Mutex<QuestionStore>,
     reindexing: AtomicBool,
     recent_updates: Mutex<RecentIds>,
+    /// Engine work running at once: it is CPU-bound, so more than the cores can run only
+    /// adds blocking threads and memory.
+    work: tokio::sync::Semaphore,
 }
 
 /// A bounded set of the most recent update ids.
@@ -76,6 +79,9 @@ impl State {
                 order: VecDeque::with_capacity(RECENT_UPDATES + 1),
                 set: HashSet::with_capacity(RECENT_UPDATES + 1),
             }),
+            work: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            ),
         }
     }
 
@@ -93,6 +99,17 @@ impl State {
             Ok(e) => Arc::clone(&e),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
+    }
+
+    /// Runs `f` with the engine in service on the blocking pool, a few at a time; `None`
+    /// if it failed (the panic is logged by the panic hook).
+    pub async fn with_engine<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Option<R> {
+        let _turn = self.work.acquire().await.ok()?;
+        let engine = self.engine();
+        tokio::task::spawn_blocking(move || f(&engine)).await.ok()
     }
 
     pub fn swap_engine(&self, engine: Engine) {
