@@ -1,14 +1,17 @@
 //! Line charts of a trade series as PNG, for the bot's "Chart" button and
-//! `factbot ask --chart out.png`. The font is embedded (DejaVu Sans), so charts render the
-//! same on any machine, with no system fonts.
+//! `factbot ask --chart out.png`. The line breaks where the documents give no figure for a
+//! year (a straight line across the gap would invent the years between), and each point is
+//! labelled with the figure as the answer's text words it. The font is embedded (DejaVu
+//! Sans), so charts render the same on any machine, with no system fonts.
 
 use std::sync::Once;
 
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::answer::Answer;
+use crate::answer::{Answer, SeriesPoint};
 use crate::format;
+use crate::question::Lang;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -82,8 +85,13 @@ pub fn render_png(answer: &Answer) -> Result<Vec<u8>, ChartError> {
         .iter()
         .map(|p| (f64::from(p.year), p.amount / scale))
         .collect();
-    // Half a year of margin on each side keeps the end points and their labels inside.
-    let (x0, x1) = (ys[0].0 - 0.5, ys[ys.len() - 1].0.max(ys[0].0 + 1.0) + 0.5);
+    // A margin on each side (half a year, more on a long range) keeps the end points and
+    // their labels inside.
+    let (first, last) = (ys[0].0, ys[ys.len() - 1].0.max(ys[0].0 + 1.0));
+    let margin = ((last - first) * 0.06).max(0.5);
+    let (x0, x1) = (first - margin, last + margin);
+    // Points closer than a label is wide get their labels above and below in turn.
+    let crowded = f64::from(WIDTH - 100) / (x1 - x0) < 110.0;
     let y_max = ys.iter().map(|p| p.1).fold(0.0f64, f64::max) * 1.15;
     let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
@@ -117,9 +125,12 @@ pub fn render_png(answer: &Answer) -> Result<Vec<u8>, ChartError> {
             .draw()
             .map_err(|e| ChartError::Draw(e.to_string()))?;
         let blue = RGBColor(31, 119, 180);
-        chart
-            .draw_series(LineSeries::new(ys.iter().copied(), blue.stroke_width(3)))
-            .map_err(|e| ChartError::Draw(e.to_string()))?;
+        for run in runs_of_consecutive_years(&answer.series) {
+            let line = run.iter().map(|p| (f64::from(p.year), p.amount / scale));
+            chart
+                .draw_series(LineSeries::new(line, blue.stroke_width(3)))
+                .map_err(|e| ChartError::Draw(e.to_string()))?;
+        }
         chart
             .draw_series(
                 ys.iter()
@@ -127,24 +138,48 @@ pub fn render_png(answer: &Answer) -> Result<Vec<u8>, ChartError> {
             )
             .map_err(|e| ChartError::Draw(e.to_string()))?;
         chart
-            .draw_series(ys.iter().map(|&(x, y)| {
-                let style = TextStyle::from(("sans-serif", 15).into_font()).pos(
-                    plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    ),
-                );
-                Text::new(
-                    format::number((y * 100.0).round() / 100.0, answer.lang),
-                    (x, y + y_max * 0.03),
-                    style,
-                )
-            }))
+            .draw_series(
+                answer
+                    .series
+                    .iter()
+                    .zip(&ys)
+                    .enumerate()
+                    .map(|(i, (p, &(x, y)))| {
+                        use plotters::style::text_anchor::{HPos, Pos, VPos};
+                        let below = crowded && i % 2 == 1;
+                        let (v, dy) = if below {
+                            (VPos::Top, -0.03)
+                        } else {
+                            (VPos::Bottom, 0.03)
+                        };
+                        let style = TextStyle::from(("sans-serif", 14).into_font())
+                            .pos(Pos::new(HPos::Center, v));
+                        Text::new(label(p, answer.lang), (x, y + y_max * dy), style)
+                    }),
+            )
             .map_err(|e| ChartError::Draw(e.to_string()))?;
         root.present()
             .map_err(|e| ChartError::Draw(e.to_string()))?;
     }
     encode_png(&buf)
+}
+
+/// A point's label: the figure as the answer's text words it ("$120.8 million").
+fn label(p: &SeriesPoint, lang: Lang) -> String {
+    format::money(p.amount, p.currency.as_deref(), lang)
+}
+
+/// The series cut where a year is missing, so that no line crosses a gap.
+fn runs_of_consecutive_years(series: &[SeriesPoint]) -> Vec<&[SeriesPoint]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for i in 1..=series.len() {
+        if i == series.len() || series[i].year != series[i - 1].year + 1 {
+            runs.push(&series[start..i]);
+            start = i;
+        }
+    }
+    runs
 }
 
 /// plotters writes PNG only to files; encode the RGB buffer in memory instead.
@@ -155,4 +190,55 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, ChartError> {
     img.write_to(&mut out, image::ImageFormat::Png)
         .map_err(|e| ChartError::Draw(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(year: i32, amount: f64) -> SeriesPoint {
+        SeriesPoint {
+            year,
+            amount,
+            currency: Some("USD".into()),
+        }
+    }
+
+    /// Issue 15: a series with missing years drew one straight line from 2003 to 2023.
+    #[test]
+    fn the_line_breaks_where_years_are_missing() {
+        let series = [
+            point(2000, 1.0),
+            point(2001, 2.0),
+            point(2003, 3.0),
+            point(2023, 4.0),
+            point(2024, 5.0),
+        ];
+        let years: Vec<Vec<i32>> = runs_of_consecutive_years(&series)
+            .iter()
+            .map(|run| run.iter().map(|p| p.year).collect())
+            .collect();
+        assert_eq!(years, vec![vec![2000, 2001], vec![2003], vec![2023, 2024]]);
+        assert!(runs_of_consecutive_years(&[]).is_empty());
+    }
+
+    /// Issue 15: $120.8 million was labelled "0.12" beside a figure in billions.
+    #[test]
+    fn labels_word_figures_as_the_answer_does() {
+        let p = point(2001, 120_800_000.0);
+        assert_eq!(
+            label(&p, Lang::En),
+            format::money(p.amount, Some("USD"), Lang::En)
+        );
+        assert!(
+            label(&p, Lang::En).contains("120.8 million"),
+            "{}",
+            label(&p, Lang::En)
+        );
+        assert!(
+            label(&p, Lang::Ru).contains("120,8"),
+            "{}",
+            label(&p, Lang::Ru)
+        );
+    }
 }
