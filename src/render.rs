@@ -70,7 +70,7 @@ fn source_line(s: &SourceRef, lang: Lang) -> String {
         "— {} ({}{date}, {p} {}){link}",
         s.title,
         s.document,
-        s.passage + 1
+        crate::answer::for_people(s.passage)
     )
 }
 

@@ -37,7 +37,9 @@ pub struct SourceRef {
     pub title: String,
     pub date: Option<String>,
     pub source: Option<String>,
-    /// Passage position in the document.
+    /// Passage position in the document, from 0; shown to people from 1, as everywhere
+    /// (text, JSON, `facts`).
+    #[serde(serialize_with = "serialize_for_people")]
     pub passage: usize,
     /// The part of the passage worth showing.
     pub snippet: String,
@@ -48,6 +50,15 @@ pub struct SourceRef {
     /// Index of the document in the index (for buttons).
     #[serde(skip)]
     pub doc_index: usize,
+}
+
+/// A passage position as people count: the first passage of a document is passage 1.
+pub fn for_people(position: usize) -> usize {
+    position + 1
+}
+
+fn serialize_for_people<S: serde::Serializer>(position: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(for_people(*position) as u64)
 }
 
 /// A document an answer names as its source: "Source: «Title», 2024-04-17". Renderers
@@ -286,7 +297,7 @@ pub fn fact_json(sf: &StoredFact, index: &Index) -> Value {
             "sentence": m.sentence,
             "document": document,
             "title": title,
-            "passage": sf.passage,
+            "passage": for_people(sf.passage),
         }),
         Fact::Date(d) => json!({
             "type": "date",
@@ -298,7 +309,7 @@ pub fn fact_json(sf: &StoredFact, index: &Index) -> Value {
             "sentence": d.sentence,
             "document": document,
             "title": title,
-            "passage": sf.passage,
+            "passage": for_people(sf.passage),
         }),
     }
 }

@@ -103,3 +103,47 @@ fn index_command_reports_counts() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("indexed 2 documents"), "{text}");
 }
+
+/// Issue 15: the same paragraph was "passage 5" in `ask`, `"passage": 4` in `ask --json`
+/// and `#4` in `facts`. People count passages from 1, everywhere.
+#[test]
+fn passage_numbers_agree_in_text_json_and_facts() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        let out = factbot(tmp.path()).args(args).output().expect("run");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let question = "Which region of Kyrgyzstan is the most developed?";
+    let text = run(&["ask", question]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["ask", "--json", question])).expect("json");
+    let shown = &json["sources"][0];
+    let n = shown["passage"].as_u64().expect("a passage number");
+    assert!(n >= 1);
+    assert!(
+        text.contains(&format!(
+            "{}, passage {n})",
+            shown["document"].as_str().unwrap_or("?")
+        )),
+        "passage {n} of the JSON is not the text's: {text}"
+    );
+
+    let trade: serde_json::Value =
+        serde_json::from_str(&run(&["ask", "--json", "trade 2002"])).expect("json");
+    let fact = &trade["facts"][0];
+    assert_eq!(fact["passage"], trade["sources"][0]["passage"], "{trade}");
+    let listed = run(&["facts"]);
+    let line = listed
+        .lines()
+        .find(|l| l.contains("160700000"))
+        .unwrap_or_else(|| panic!("no 2002 figure in: {listed}"));
+    assert!(
+        line.ends_with(&format!(
+            "{} #{}]",
+            fact["document"].as_str().unwrap_or("?"),
+            fact["passage"]
+        )),
+        "{line} against {fact}"
+    );
+}
