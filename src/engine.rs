@@ -156,6 +156,21 @@ impl Engine {
         &self.index.meta.skipped
     }
 
+    /// The name of the index generation in service (`gen-...`), for logs and health checks.
+    pub fn generation(&self) -> String {
+        self.index
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.index.dir.display().to_string())
+    }
+
+    /// What the index was built from (documents, aliases, code), as [`index::source_fingerprint`]
+    /// computes it: when that changes, the index is stale.
+    pub fn fingerprint(&self) -> &str {
+        &self.index.meta.fingerprint
+    }
+
     pub fn passage_count(&self) -> u64 {
         self.index.passages()
     }

@@ -19,6 +19,8 @@ pub enum Request {
     Help,
     Sources,
     About,
+    /// The user's id and the chat's, for the allow-lists.
+    Id,
     Reindex,
     Unknown,
     EmptyAsk,
@@ -101,6 +103,7 @@ fn command_request(
         "help" => Request::Help,
         "sources" => Request::Sources,
         "about" => Request::About,
+        "id" => Request::Id,
         "reindex" => Request::Reindex,
         "ask" if rest.is_empty() => Request::EmptyAsk,
         "ask" => Request::Ask(rest),
@@ -323,6 +326,8 @@ mod tests {
             question("trade 2002")
         );
         assert_eq!(ask("/start", true), Some(Request::Start));
+        assert_eq!(ask("/id", false), Some(Request::Id));
+        assert_eq!(ask("/id@FactBot", false), Some(Request::Id));
         assert_eq!(ask("/frobnicate", true), Some(Request::Unknown));
         assert_eq!(ask("/frobnicate", false), None);
         assert_eq!(ask("/frobnicate@FactBot", false), Some(Request::Unknown));

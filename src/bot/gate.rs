@@ -198,9 +198,13 @@ fn message(state: &State, msg: &Message) -> Option<Job> {
         }
         None => return None,
     };
-    if !state.allowed(msg.chat.id.0, sender.user.map(|u| u.0)) {
+    // Anyone may ask for their ids: that is how they get on the lists.
+    if request != Request::Id && !state.allowed(msg.chat.id.0, sender.user.map(|u| u.0)) {
         return if private {
-            notice(state, &sender, reply, texts::texts(ui).not_allowed)
+            let text = texts::texts(ui)
+                .not_allowed
+                .replace("{user}", &sender.key.to_string());
+            notice(state, &sender, reply, &text)
         } else {
             None
         };
@@ -257,7 +261,11 @@ fn button(state: &State, q: CallbackQuery) -> Option<Job> {
         return None;
     }
     if !state.allowed(chat.id.0, Some(q.from.id.0)) {
-        return refuse(texts::texts(ui).not_allowed);
+        return refuse(
+            &texts::texts(ui)
+                .not_allowed_toast
+                .replace("{user}", &q.from.id.0.to_string()),
+        );
     }
     match state.limits.admit(q.from.id.0 as i64, place_of(chat)) {
         Verdict::Answer => Some(Job::Button {

@@ -34,6 +34,7 @@ pub fn command_list() -> Vec<BotCommand> {
         BotCommand::new("sources", "The documents I answer from"),
         BotCommand::new("about", "What this bot is"),
         BotCommand::new("help", "Commands, with examples"),
+        BotCommand::new("id", "Your user id and this chat's id"),
     ]
 }
 
@@ -133,6 +134,14 @@ async fn on_request<B: Client>(
                 .replace("{docs}", &engine.documents().len().to_string())
                 .replace("{passages}", &engine.passage_count().to_string())
                 .replace("{facts}", &engine.facts().len().to_string());
+            send_html(bot, reply, &text, None).await
+        }
+        Request::Id => {
+            let text = match user {
+                Some(u) => ui.your_ids.replace("{user}", &u.0.to_string()),
+                None => ui.chat_ids.to_string(),
+            };
+            let text = text.replace("{chat}", &reply.chat.0.to_string());
             send_html(bot, reply, &text, None).await
         }
         Request::Reindex => match user {

@@ -129,12 +129,22 @@ impl State {
         self.reindexing.store(false, Ordering::SeqCst);
     }
 
+    /// Who may use the bot: everyone while `allowed_chats` and `allowed_users` are both
+    /// empty; otherwise a listed user (or an admin) anywhere, and anyone in a listed chat.
     pub fn allowed(&self, chat: i64, user: Option<u64>) -> bool {
-        let t = &self.config.telegram;
-        let chat_ok = t.allowed_chats.is_empty() || t.allowed_chats.contains(&chat);
-        let user_ok = t.allowed_users.is_empty()
-            || user.is_some_and(|u| t.allowed_users.contains(&(u as i64)));
-        chat_ok && user_ok
+        allowed(&self.config.telegram, chat, user)
+    }
+
+    /// What a health check reports: the index in service.
+    pub fn health(&self) -> serde_json::Value {
+        let engine = self.engine();
+        serde_json::json!({
+            "status": "ok",
+            "generation": engine.generation(),
+            "documents": engine.documents().len(),
+            "passages": engine.passage_count(),
+            "rebuilding": self.reindexing.load(Ordering::SeqCst),
+        })
     }
 
     pub fn is_admin(&self, user: u64) -> bool {
@@ -162,9 +172,49 @@ impl State {
     }
 }
 
+/// The allow-list rule (see [`State::allowed`]).
+fn allowed(t: &crate::config::TelegramConfig, chat: i64, user: Option<u64>) -> bool {
+    if t.allowed_chats.is_empty() && t.allowed_users.is_empty() {
+        return true;
+    }
+    let listed_user = user
+        .and_then(|u| i64::try_from(u).ok())
+        .is_some_and(|u| t.allowed_users.contains(&u) || t.admins.contains(&u));
+    listed_user || t.allowed_chats.contains(&chat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 15: the lists combined with AND, so allowing a group blocked its members'
+    /// private chats and inline mode, and allowing a user did not let them into a group.
+    #[test]
+    fn a_listed_user_is_welcome_anywhere_and_a_listed_chat_admits_its_members() {
+        let mut t = crate::config::TelegramConfig::default();
+        assert!(allowed(&t, 5, Some(5)), "no lists: everyone");
+        assert!(allowed(&t, -100, None));
+        t.allowed_chats = vec![-100];
+        t.allowed_users = vec![7];
+        t.admins = vec![9];
+        assert!(allowed(&t, -100, Some(1)), "a member of a listed group");
+        assert!(
+            allowed(&t, -100, None),
+            "an anonymous admin of a listed group"
+        );
+        assert!(allowed(&t, 7, Some(7)), "a listed user in private");
+        assert!(allowed(&t, -200, Some(7)), "a listed user in another group");
+        assert!(allowed(&t, 9, Some(9)), "an admin");
+        assert!(
+            !allowed(&t, 1, Some(1)),
+            "a member of the group, in private"
+        );
+        assert!(!allowed(&t, -200, Some(1)), "someone else elsewhere");
+        assert!(!allowed(&t, -200, None));
+        t.allowed_chats.clear();
+        assert!(!allowed(&t, -100, Some(1)), "only users are listed");
+        assert!(allowed(&t, -100, Some(7)));
+    }
 
     #[test]
     fn recent_ids_spot_repeats_and_stay_bounded() {

@@ -24,6 +24,9 @@ pub struct Texts {
     pub unknown_command: &'static str,
     pub slow_down: &'static str,
     pub not_allowed: &'static str,
+    pub not_allowed_toast: &'static str,
+    pub your_ids: &'static str,
+    pub chat_ids: &'static str,
     pub not_admin: &'static str,
     pub reindex_started: &'static str,
     pub reindex_busy: &'static str,
@@ -46,7 +49,8 @@ const EN: Texts = Texts {
 /when <i>event</i> — e.g. <code>/when treaty of friendship signed</code>\n\
 /timeline <i>[words]</i> — all dated events, e.g. <code>/timeline treaty</code>\n\
 /sources — the documents I know\n\
-/about — what I am\n\n\
+/about — what I am\n\
+/id — your user id and this chat's id\n\n\
 In groups, mention me (@{bot}) or reply to my message; commands work as /cmd@{bot}.\n\
 Inline: type <code>@{bot} trade 2002</code> in any chat.",
     source_button: "📄 Source",
@@ -56,7 +60,12 @@ Inline: type <code>@{bot} trade 2002</code> in any chat.",
     not_text: "Send me a question as text.",
     unknown_command: "I don't know that command. /help lists what I can do.",
     slow_down: "Slow down a little, please: you can ask {n} questions a minute. I'll answer again shortly.",
-    not_allowed: "Sorry, this bot is private.",
+    not_allowed: "Sorry, this bot is private. Your user id is <code>{user}</code>: send it to the bot's owner to be let in.",
+    not_allowed_toast: "Sorry, this bot is private (your user id: {user}).",
+    your_ids: "Your user id: <code>{user}</code>\nThis chat's id: <code>{chat}</code>\n\
+The bot's owner lets you in with <code>allowed_users</code> (you, anywhere) or <code>allowed_chats</code> (everyone in this chat) in its config.",
+    chat_ids: "You write on behalf of this chat, which has no user id.\nThis chat's id: <code>{chat}</code>\n\
+The bot's owner lets everyone in this chat in with <code>allowed_chats</code> in its config.",
     not_admin: "Only the bot's admins can rebuild the index.",
     reindex_started: "Rebuilding the index… I keep answering from the current one meanwhile.",
     reindex_busy: "A rebuild is already running.",
@@ -81,7 +90,8 @@ const RU: Texts = Texts {
 /when <i>событие</i> — например, <code>/when договор о дружбе</code>\n\
 /timeline <i>[слова]</i> — все датированные события\n\
 /sources — документы, по которым я отвечаю\n\
-/about — что я умею\n\n\
+/about — что я умею\n\
+/id — ваш id и id этого чата\n\n\
 В группах упомяните меня (@{bot}) или ответьте на моё сообщение; команды — как /cmd@{bot}.\n\
 Встроенный режим: наберите <code>@{bot} товарооборот 2002</code> в любом чате.",
     source_button: "📄 Источник",
@@ -91,7 +101,12 @@ const RU: Texts = Texts {
     not_text: "Пришлите вопрос текстом.",
     unknown_command: "Такой команды нет. Список команд — /help.",
     slow_down: "Помедленнее, пожалуйста: можно задавать {n} вопросов в минуту. Скоро отвечу снова.",
-    not_allowed: "Извините, это закрытый бот.",
+    not_allowed: "Извините, это закрытый бот. Ваш id: <code>{user}</code> — сообщите его владельцу бота, чтобы получить доступ.",
+    not_allowed_toast: "Извините, это закрытый бот (ваш id: {user}).",
+    your_ids: "Ваш id: <code>{user}</code>\nid этого чата: <code>{chat}</code>\n\
+Владелец бота открывает доступ в его настройках: <code>allowed_users</code> (вам, в любом чате) или <code>allowed_chats</code> (всем в этом чате).",
+    chat_ids: "Вы пишете от имени этого чата, у него нет id пользователя.\nid этого чата: <code>{chat}</code>\n\
+Владелец бота открывает доступ всем в этом чате в его настройках: <code>allowed_chats</code>.",
     not_admin: "Перестраивать индекс могут только администраторы бота.",
     reindex_started: "Перестраиваю индекс… Пока отвечаю по текущему.",
     reindex_busy: "Перестройка индекса уже идёт.",

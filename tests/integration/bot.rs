@@ -35,34 +35,47 @@ impl Running {
     /// `extra` is appended to the `[telegram]` section of the config. Throttling is off
     /// and groups have room for any number of answers unless `extra` says otherwise.
     pub(crate) fn start_with(rate_per_minute: u32, extra: &str) -> Running {
-        let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
-        let mut defaults = String::new();
-        if !extra.contains("throttle") {
-            defaults.push_str("throttle = false\n");
-        }
-        if !extra.contains("group_messages_per_minute") {
-            defaults.push_str(
-                "group_messages_per_minute = 1000000\nsupergroup_messages_per_minute = 1000000\n",
-            );
-        }
-        let config = format!(
-            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\n{defaults}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
-            sample_documents(),
-            tmp.path().join("index"),
-            repo().join("index/aliases.toml"),
+        let config = bot_config(
+            &sample_documents(),
+            &tmp.path().join("index"),
+            rate_per_minute,
+            extra,
         );
+        let r = Running::spawn(FakeTelegram::start("FactBot"), tmp, &config, &[], |c| c);
+        r.wait_started(extra.contains("webhook"));
+        r
+    }
+
+    /// Starts `factbot run` with `config` (written to `tmp`) against `fake`, with the test
+    /// token and webhook secret, `RUST_LOG=trace`, and `env` on top (`None` removes a
+    /// variable). `wrap` may run it another way (under a file size limit, say). Does not
+    /// wait for it to start.
+    pub(crate) fn spawn(
+        fake: FakeTelegram,
+        tmp: tempfile::TempDir,
+        config: &str,
+        env: &[(&str, Option<&str>)],
+        wrap: impl FnOnce(Command) -> Command,
+    ) -> Running {
         let cfg_path = tmp.path().join("config.toml");
         std::fs::write(&cfg_path, config).expect("config");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_factbot"))
-            .arg("--config")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_factbot"));
+        cmd.arg("--config")
             .arg(&cfg_path)
             .arg("run")
             .env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", fake.url())
             .env("RUST_LOG", "trace")
             .env("FACTBOT_WEBHOOK_SECRET", "s3cret-webhook")
-            .env("FACTBOT_DEBUG_PANIC_ON", PANIC_MARKER)
+            .env("FACTBOT_DEBUG_PANIC_ON", PANIC_MARKER);
+        for (key, value) in env {
+            match value {
+                Some(v) => cmd.env(key, v),
+                None => cmd.env_remove(key),
+            };
+        }
+        let mut child = wrap(cmd)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -81,26 +94,29 @@ impl Running {
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        let r = Running {
+        Running {
             child,
             fake,
             stderr,
             _tmp: tmp,
-        };
-        // Started once the command list is registered and polling has begun.
+        }
+    }
+
+    /// Waits until the command list is registered and polling has begun (or the webhook
+    /// is registered).
+    pub(crate) fn wait_started(&self, webhook: bool) {
         assert_eq!(
-            r.fake.wait_for("setMyCommands", 1, WAIT).len(),
+            self.fake.wait_for("setMyCommands", 1, WAIT).len(),
             1,
             "bot did not start: {}",
-            r.log()
+            self.log()
         );
-        let method = if extra.contains("webhook") {
-            "setWebhook"
-        } else {
-            "getUpdates"
-        };
-        assert!(!r.fake.wait_for(method, 1, WAIT).is_empty(), "{}", r.log());
-        r
+        let method = if webhook { "setWebhook" } else { "getUpdates" };
+        assert!(
+            !self.fake.wait_for(method, 1, WAIT).is_empty(),
+            "{}",
+            self.log()
+        );
     }
 
     pub(crate) fn log(&self) -> String {
@@ -180,6 +196,30 @@ impl Running {
         std::thread::sleep(Duration::from_millis(100));
         self.log()
     }
+}
+
+/// A bot config over `documents` with its index in `index`, throttling off and room in
+/// groups for any number of answers unless `extra` (appended to `[telegram]`) says
+/// otherwise.
+pub(crate) fn bot_config(
+    documents: &std::path::Path,
+    index: &std::path::Path,
+    rate_per_minute: u32,
+    extra: &str,
+) -> String {
+    let mut defaults = String::new();
+    if !extra.contains("throttle") {
+        defaults.push_str("throttle = false\n");
+    }
+    if !extra.contains("group_messages_per_minute") {
+        defaults.push_str(
+            "group_messages_per_minute = 1000000\nsupergroup_messages_per_minute = 1000000\n",
+        );
+    }
+    format!(
+        "documents = {documents:?}\nindex = {index:?}\naliases = {:?}\n[telegram]\n{defaults}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
+        repo().join("index/aliases.toml"),
+    )
 }
 
 pub(crate) fn text(m: &Value) -> &str {
@@ -767,5 +807,65 @@ fn more_sources_about_and_allow_lists() {
             .len(),
         5
     );
+    bot.stop();
+}
+
+/// Issue 15: `allowed_chats` and `allowed_users` combined with AND, so allowing a group
+/// silently blocked its members' private chats and inline mode. Now a listed user may use
+/// the bot anywhere, a listed chat admits everyone in it, and anyone may ask `/id` for the
+/// ids to put on the lists.
+#[test]
+fn listed_users_are_welcome_anywhere_listed_chats_admit_their_members_and_id_tells_the_ids() {
+    let bot = Running::start_with(100, "allowed_chats = [-100777]\nallowed_users = [51]");
+    // A member of the listed group, in the group.
+    let m = bot.sent_after(group_text(-100777, 53, "/trade@FactBot 2002"), 1);
+    assert!(text(&m[0]).contains("$160.7 million"), "{}", text(&m[0]));
+    // The listed user, in a group that is not listed, and in private.
+    let m = bot.sent_after(group_text(-100888, 51, "/trade@FactBot 2002"), 2);
+    assert!(text(&m[1]).contains("$160.7 million"), "{}", text(&m[1]));
+    let m = bot.sent_after(private_text(51, "trade 2002"), 3);
+    assert!(text(&m[2]).contains("$160.7 million"), "{}", text(&m[2]));
+    // The group's member alone, in private: refused, with the id to ask for.
+    let m = bot.sent_after(private_text(53, "trade 2002"), 4);
+    assert!(
+        text(&m[3]).contains("private") && text(&m[3]).contains("<code>53</code>"),
+        "{}",
+        text(&m[3])
+    );
+    // /id works for anyone, anywhere it is addressed.
+    let m = bot.sent_after(private_text(53, "/id"), 5);
+    assert!(
+        text(&m[4]).contains("<code>53</code>") && text(&m[4]).contains("allowed_users"),
+        "{}",
+        text(&m[4])
+    );
+    let m = bot.sent_after(group_text(-100888, 60, "/id@FactBot"), 6);
+    assert!(
+        text(&m[5]).contains("<code>60</code>") && text(&m[5]).contains("<code>-100888</code>"),
+        "{}",
+        text(&m[5])
+    );
+    // Inline mode: the listed user gets results, the group's member alone does not.
+    let (listed, member) = (
+        inline_query(51, "trade 2002"),
+        inline_query(53, "trade 2002"),
+    );
+    let results_for = |q: &Value| {
+        let answers = bot.fake.wait_for("answerInlineQuery", 2, WAIT);
+        let a = answers
+            .iter()
+            .find(|a| a["inline_query_id"] == q["inline_query"]["id"])
+            .unwrap_or_else(|| panic!("{q} not answered: {answers:?}"));
+        a["results"].as_array().map_or(0, Vec::len)
+    };
+    bot.fake.push_update(listed.clone());
+    bot.fake.push_update(member.clone());
+    assert!(results_for(&listed) > 0);
+    assert_eq!(results_for(&member), 0);
+    // Someone else in an unlisted group gets silence.
+    bot.fake
+        .push_update(group_text(-100888, 60, "/trade@FactBot 2002"));
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(bot.fake.wait_for("sendMessage", 7, Duration::ZERO).len(), 6);
     bot.stop();
 }
