@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use factbot::config::Config;
+use factbot::config::{Config, ConfigError, Origin};
 use factbot::engine::Engine;
 use factbot::extract;
 use factbot::index::Progress;
@@ -22,7 +22,8 @@ use factbot::render::{self, Marks};
     about = "Answers questions from a folder of documents"
 )]
 struct Cli {
-    /// Config file (default: ./config.toml when present).
+    /// Config file (default: the file FACTBOT_CONFIG names, else ./config.toml when
+    /// present, else built-in defaults).
     #[arg(long, global = true)]
     config: Option<PathBuf>,
     /// Documents folder (overrides the config).
@@ -162,8 +163,29 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {}", error_chain(&e));
-            ExitCode::from(1)
+            ExitCode::from(exit_code(&e))
         }
+    }
+}
+
+/// Something the user fixes in the configuration or the environment (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Setup(String);
+
+/// 2 when the configuration or the environment must change (the message says how), 1 for
+/// everything else.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    let setup = e.chain().any(|c| {
+        c.downcast_ref::<Setup>().is_some()
+            || c.downcast_ref::<ConfigError>().is_some()
+            || c.downcast_ref::<factbot::bot::BotError>()
+                .is_some_and(factbot::bot::BotError::is_setup)
+    });
+    if setup {
+        2
+    } else {
+        1
     }
 }
 
@@ -184,13 +206,28 @@ fn error_chain(e: &anyhow::Error) -> String {
     out
 }
 
-fn load_config(cli: &Cli) -> Result<Config> {
-    let mut cfg = Config::discover(cli.config.as_deref()).context("loading configuration")?;
+/// The configuration with the command line's overrides; with `documents`, the documents
+/// folder must exist (the error says where its name came from and how to change it).
+fn load_config(cli: &Cli, documents: bool) -> Result<Config> {
+    let (mut cfg, origin) = Config::discover(cli.config.as_deref())?;
     if let Some(d) = &cli.documents {
         cfg.documents = d.clone();
     }
     if let Some(i) = &cli.index {
         cfg.index = i.clone();
+    }
+    if documents && !cfg.documents.is_dir() {
+        let folder = cfg.documents.display();
+        let how = match (&cli.documents, &origin) {
+            (Some(_), _) => "pass --documents an existing folder".to_string(),
+            (None, Origin::Defaults) => format!(
+                "no config file was found (--config, {}, ./config.toml), so the default is used; pass --documents DIR or point {} at a config file that sets documents",
+                factbot::config::CONFIG_ENV,
+                factbot::config::CONFIG_ENV
+            ),
+            (None, origin) => format!("create it, or set documents in {origin}"),
+        };
+        return Err(Setup(format!("documents folder {folder} does not exist: {how}")).into());
     }
     Ok(cfg)
 }
@@ -247,7 +284,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             chart,
             question,
         } => {
-            let engine = open_engine(load_config(&cli)?)?;
+            let engine = open_engine(load_config(&cli, true)?)?;
             let stdout = std::io::stdout();
             let marks = if stdout.is_terminal() {
                 Marks::Ansi
@@ -289,25 +326,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run => {
-            // Check the token before anything slow, and say plainly what is wrong.
-            let token = match factbot::bot::Token::from_env() {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::from(2));
-                }
-            };
-            let cfg = load_config(&cli)?;
+            let cfg = load_config(&cli, true)?;
+            // The token, the webhook secret and the Bot API address are checked before
+            // anything slow, each with one line saying what to set.
+            let launch = factbot::bot::Launch::from_env(&cfg)?;
             let engine = open_engine(cfg.clone())?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
-            runtime.block_on(factbot::bot::run(engine, cfg, token))?;
+            runtime.block_on(factbot::bot::run(engine, cfg, launch))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Index => {
-            let cfg = load_config(&cli)?;
+            let cfg = load_config(&cli, true)?;
             let start = std::time::Instant::now();
             let engine =
                 Engine::rebuild(cfg, &Bar::new(INDEX_BAR)).context("building the index")?;
@@ -364,7 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             repeat,
             threads,
         } => {
-            let cfg = load_config(&cli)?;
+            let cfg = load_config(&cli, false)?;
             let aliases = factbot::index::load_aliases(&cfg).context("loading aliases")?;
             let queries = factbot::bench::read_queries(queries)?;
             let report = factbot::bench::serve(
@@ -387,7 +419,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             keep,
             json,
         } => {
-            let cfg = load_config(&cli)?;
+            let cfg = load_config(&cli, corpus.is_none())?;
             let aliases = factbot::index::load_aliases(&cfg).context("loading aliases")?;
             let corpus = match corpus {
                 Some(path) => factbot::bench::read_corpus(path)?,
@@ -442,7 +474,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Facts { json } => {
-            let engine = open_engine(load_config(&cli)?)?;
+            let engine = open_engine(load_config(&cli, true)?)?;
             let mut out = std::io::stdout().lock();
             for sf in engine.facts() {
                 let v = engine.fact_json(sf);

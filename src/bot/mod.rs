@@ -14,6 +14,7 @@ mod limits;
 mod send;
 mod state;
 pub mod texts;
+mod watch;
 mod webhook;
 
 use std::sync::Arc;
@@ -81,16 +82,59 @@ pub enum BotError {
     MissingToken,
     #[error("TELOXIDE_TOKEN is not a bot token: it should look like 123456789:AAE... (digits, a colon, then 30 or more letters, digits, '_' or '-')")]
     MalformedToken,
-    #[error("the Bot API URL {0:?} is not a valid URL")]
+    #[error("the Bot API URL {0:?} (TELOXIDE_API_URL or telegram.api_url) is not a valid URL")]
     BadApiUrl(String),
-    #[error("telegram.mode must be \"polling\" or \"webhook\", not {0:?}")]
-    BadMode(String),
-    #[error("webhook mode needs telegram.webhook_url (a public https URL) and a valid telegram.listen address")]
-    WebhookConfig,
+    /// A setting to change; the message says which and how.
+    #[error("{0}")]
+    Setup(String),
     #[error("cannot reach the Bot API to identify the bot: {0}")]
     GetMe(String),
-    #[error("cannot start the webhook listener: {0}")]
-    Webhook(String),
+    #[error("cannot listen on {0} (telegram.listen): {1}; is another program or another copy of the bot using it?")]
+    Listen(std::net::SocketAddr, String),
+    #[error("Telegram did not accept the webhook: {0}")]
+    SetWebhook(String),
+}
+
+impl BotError {
+    /// The configuration or the environment must change before the bot can start.
+    pub fn is_setup(&self) -> bool {
+        matches!(
+            self,
+            BotError::MissingToken
+                | BotError::MalformedToken
+                | BotError::BadApiUrl(_)
+                | BotError::Setup(_)
+        )
+    }
+}
+
+/// Everything the bot needs from the environment, checked before anything slow: the
+/// token, the Bot API address, and in webhook mode the secret and addresses.
+#[derive(Debug)]
+pub struct Launch {
+    token: Token,
+    api_url: Option<url::Url>,
+    webhook: Option<webhook::Settings>,
+}
+
+impl Launch {
+    pub fn from_env(config: &Config) -> Result<Launch, BotError> {
+        config.telegram.check().map_err(BotError::Setup)?;
+        let token = Token::from_env()?;
+        let api_url = api_url(config)?;
+        let webhook = match config.telegram.mode.as_str() {
+            "webhook" => Some(webhook::Settings::from_env(
+                &config.telegram,
+                api_url.is_none(),
+            )?),
+            _ => None,
+        };
+        Ok(Launch {
+            token,
+            api_url,
+            webhook,
+        })
+    }
 }
 
 /// A bot token read from the environment. Its `Debug` and `Display` never show it.
@@ -134,31 +178,26 @@ impl std::fmt::Debug for Token {
 }
 
 /// Where the Bot API lives: `TELOXIDE_API_URL`, else `telegram.api_url`, else Telegram's.
-pub fn api_url(config: &Config) -> Result<Option<reqwest_url::Url>, BotError> {
+pub fn api_url(config: &Config) -> Result<Option<url::Url>, BotError> {
     let raw = std::env::var("TELOXIDE_API_URL")
         .ok()
         .filter(|s| !s.trim().is_empty())
         .or_else(|| config.telegram.api_url.clone());
     match raw {
         None => Ok(None),
-        Some(u) => reqwest_url::Url::parse(u.trim())
+        Some(u) => url::Url::parse(u.trim())
             .map(Some)
             .map_err(|_| BotError::BadApiUrl(u)),
     }
 }
 
-/// The URL type teloxide's `set_api_url` takes.
-mod reqwest_url {
-    pub use url::Url;
-}
-
-/// Builds the plain bot client for a token and config (the API URL).
-pub fn plain_client(token: &Token, config: &Config) -> Result<Bot, BotError> {
-    let mut bot = Bot::new(token.expose());
-    if let Some(url) = api_url(config)? {
-        bot = bot.set_api_url(url);
+/// Builds the plain bot client for a token and a Bot API address.
+fn plain_client(token: &Token, api_url: Option<&url::Url>) -> Bot {
+    let bot = Bot::new(token.expose());
+    match api_url {
+        Some(url) => bot.set_api_url(url.clone()),
+        None => bot,
     }
-    Ok(bot)
 }
 
 /// Serves Telegram until SIGINT or SIGTERM. Updates already received are answered before
@@ -166,19 +205,15 @@ pub fn plain_client(token: &Token, config: &Config) -> Result<Bot, BotError> {
 /// (Telegram's limits, with the group limits of the config; it waits out 429
 /// `retry_after` itself); with it off, through the plain client, and the handlers wait
 /// out a 429 themselves. Either way the limits of [`limits`] are counted on arrival.
-pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), BotError> {
-    let mode = config.telegram.mode.clone();
-    if mode != "polling" && mode != "webhook" {
-        return Err(BotError::BadMode(mode));
-    }
+pub async fn run(engine: Engine, config: Config, launch: Launch) -> Result<(), BotError> {
     keep_user_text_out_of_panic_messages();
-    let bot = plain_client(&token, &config)?;
+    let bot = plain_client(&launch.token, launch.api_url.as_ref());
     if config.telegram.throttle {
         let limits = throttle_limits(&config.telegram);
         let throttled = Throttle::spawn_with_settings(bot, Settings::default().limits(limits));
-        serve(throttled, engine, config, token).await
+        serve(throttled, engine, config, launch).await
     } else {
-        serve(bot, engine, config, token).await
+        serve(bot, engine, config, launch).await
     }
 }
 
@@ -210,33 +245,48 @@ async fn serve<B: Client>(
     bot: B,
     engine: Engine,
     config: Config,
-    token: Token,
+    launch: Launch,
 ) -> Result<(), BotError> {
-    let mode = config.telegram.mode.clone();
+    let token = &launch.token;
+    let socket = match &launch.webhook {
+        Some(settings) => Some(webhook::bind(settings).await?),
+        None => None,
+    };
     let me = bot
         .get_me()
         .await
-        .map_err(|e| BotError::GetMe(redact(&e.to_string(), &token)))?;
+        .map_err(|e| BotError::GetMe(redact(&e.to_string(), token)))?;
     let username = me.username().to_string();
     log::info!(
-        "started as @{username} in {mode} mode over {} documents ({} passages, {} facts), throttle {}",
+        "started as @{username} (id {}) in {} mode over {} documents ({} passages, {} facts; index {}), throttle {}",
+        me.id.0,
+        config.telegram.mode,
         engine.documents().len(),
         engine.passage_count(),
         engine.facts().len(),
+        engine.generation(),
         if config.telegram.throttle { "on" } else { "off" },
     );
     if let Err(e) = bot.set_my_commands(handlers::command_list()).await {
         log::warn!(
             "could not register the command list: {}",
-            redact(&send::describe(&e), &token)
+            redact(&send::describe(&e), token)
         );
     }
     let state = Arc::new(State::new(engine, config.clone(), username, me.id));
+    let (stopped_tx, stopped_rx) = tokio::sync::watch::channel(false);
+    let watcher = config.telegram.watch_documents.then(|| {
+        let every = Duration::from_secs(config.telegram.watch_interval_seconds.max(1));
+        tokio::spawn(watch::watch(Arc::clone(&state), every, stopped_rx))
+    });
 
-    if mode == "webhook" {
-        let listener = webhook::listen(&bot, &config.telegram, &token).await?;
+    if let (Some(settings), Some(socket)) = (&launch.webhook, socket) {
+        let listener = webhook::listen(&bot, settings, socket, Arc::clone(&state), token).await?;
         let (updates, stop) = listener.into_parts();
-        dispatch::serve(bot, state, updates, stop_signal(), stop).await;
+        dispatch::serve(bot.clone(), state, updates, stop_signal(), stop).await;
+        if settings.delete_on_stop {
+            webhook::unregister(&bot, token).await;
+        }
     } else {
         // The long-poll timeout must stay under the HTTP client's own (17 s in teloxide).
         let mut listener = Polling::builder(bot.clone())
@@ -255,6 +305,10 @@ async fn serve<B: Client>(
             }
         });
         dispatch::serve(bot, state, updates, stop_signal(), move || stop.stop()).await;
+    }
+    let _ = stopped_tx.send(true);
+    if let Some(w) = watcher {
+        let _ = w.await;
     }
     log::info!("stopped");
     Ok(())

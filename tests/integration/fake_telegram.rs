@@ -177,6 +177,8 @@ struct Inner {
     replays: VecDeque<Value>,
     /// How many replayed updates were actually sent.
     replayed: usize,
+    /// The webhook as the last `setWebhook` left it (`deleteWebhook` clears it).
+    webhook: Option<Value>,
 }
 
 struct Shared {
@@ -237,6 +239,7 @@ impl FakeTelegram {
                 history: HashMap::new(),
                 replays: VecDeque::new(),
                 replayed: 0,
+                webhook: None,
             }),
             recorded: Condvar::new(),
             pushed,
@@ -423,6 +426,12 @@ impl FakeTelegram {
             inner.replays.push_back(update);
         }
         self.shared.pushed.send_modify(|v| *v += 1);
+    }
+
+    /// The webhook's registration as the last `setWebhook` sent it (URL, secret, allowed
+    /// updates), until a `deleteWebhook`.
+    pub fn webhook(&self) -> Option<Value> {
+        self.shared.lock().webhook.clone()
     }
 
     /// How many updates [`FakeTelegram::redeliver`] has actually sent again so far.
@@ -643,20 +652,36 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         | "answerCallbackQuery"
         | "setMyCommands"
         | "deleteMyCommands"
-        | "deleteWebhook"
-        | "setWebhook"
         | "sendChatAction"
         | "close"
         | "logOut" => ok(json!(true)),
-        "getWebhookInfo" => ok(json!({
-            "url": "",
-            "has_custom_certificate": false,
-            "pending_update_count": 0,
-        })),
+        "setWebhook" => {
+            shared.lock().webhook = Some(body.clone());
+            ok(json!(true))
+        }
+        "deleteWebhook" => {
+            shared.lock().webhook = None;
+            ok(json!(true))
+        }
+        "getWebhookInfo" => ok(webhook_info(shared.lock().webhook.as_ref())),
         _ => api_error(400, "Bad Request: method not found"),
     };
     record(&shared, &method, body, false);
     response
+}
+
+/// `getWebhookInfo` as Telegram answers it: the URL and allowed updates of the last
+/// `setWebhook` (never its secret), or an empty URL.
+fn webhook_info(webhook: Option<&Value>) -> Value {
+    let mut info = json!({
+        "url": webhook.and_then(|w| w.get("url")).cloned().unwrap_or(json!("")),
+        "has_custom_certificate": false,
+        "pending_update_count": 0,
+    });
+    if let Some(allowed) = webhook.and_then(|w| w.get("allowed_updates")) {
+        info["allowed_updates"] = allowed.clone();
+    }
+    info
 }
 
 fn record(shared: &Shared, method: &str, mut body: Value, failed: bool) {
@@ -1723,7 +1748,23 @@ fn fake_telegram_serves_a_real_teloxide_bot() {
 
         let info = bot.get_webhook_info().await.expect("getWebhookInfo");
         assert!(info.url.is_none());
+        // A webhook's registration is remembered (all but its secret) until deleted.
+        let hook: url::Url = "https://bot.example.org/hook?secret_id=ab".parse().unwrap();
+        bot.set_webhook(hook.clone())
+            .secret_token("s3cret")
+            .allowed_updates([teloxide::types::AllowedUpdate::Message])
+            .await
+            .expect("setWebhook");
+        let info = bot.get_webhook_info().await.expect("getWebhookInfo");
+        assert_eq!(info.url.as_ref().map(|u| u.as_str()), Some(hook.as_str()));
+        assert_eq!(
+            info.allowed_updates,
+            Some(vec![teloxide::types::AllowedUpdate::Message])
+        );
+        assert_eq!(tg.webhook().unwrap()["secret_token"], "s3cret");
         bot.delete_webhook().await.expect("deleteWebhook");
+        assert!(bot.get_webhook_info().await.unwrap().url.is_none());
+        assert!(tg.webhook().is_none());
         bot.set_my_commands([BotCommand::new("ask", "Ask a question")])
             .await
             .expect("setMyCommands");

@@ -21,7 +21,7 @@ fn factbot(docs: &Path, index: &Path) -> Command {
 /// `cmd` run on a disk that fills up after a few KB, as the process sees it: the file size
 /// limit (RLIMIT_FSIZE, with SIGXFSZ ignored so writes fail with an error instead of
 /// killing the process) stops every write past 8 KB, as ENOSPC would.
-fn on_full_disk(cmd: &Command) -> Command {
+pub(crate) fn on_full_disk(cmd: &Command) -> Command {
     let mut sh = Command::new("sh");
     sh.arg("-c")
         .arg(r#"ulimit -f 16 && trap '' XFSZ && exec "$0" "$@""#)
@@ -37,7 +37,7 @@ fn on_full_disk(cmd: &Command) -> Command {
 
 /// The sample documents plus `fillers` generated ones (no trade words, no country names,
 /// so the sample's answers stay the answers), enough to make a build take a moment.
-fn corpus(dir: &Path, fillers: usize) {
+pub(crate) fn corpus(dir: &Path, fillers: usize) {
     fs::create_dir_all(dir).expect("mkdir docs");
     for e in fs::read_dir(sample_documents())
         .expect("ls samples")

@@ -15,4 +15,5 @@ mod hostile;
 mod judge;
 mod offsets;
 mod properties;
+mod service;
 mod support;
