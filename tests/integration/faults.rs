@@ -97,7 +97,7 @@ fn ask_trade_2002(cmd: &mut Command) -> bool {
     stderr.contains("building it") || stderr.contains("rebuilding")
 }
 
-fn run_index(docs: &Path, index: &Path) -> Output {
+pub(crate) fn run_index(docs: &Path, index: &Path) -> Output {
     let out = factbot(docs, index)
         .arg("index")
         .output()

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use crate::bot::{bot_config, post_webhook, text, Running, TOKEN, WAIT};
 use crate::fake_telegram::{private_text, FakeTelegram};
-use crate::support::{repo, sample_documents};
+use crate::support::sample_documents;
 
 const SECRET: &str = "s3cret-webhook";
 
@@ -78,31 +78,17 @@ fn webhook_settings_that_cannot_work_exit_2_with_one_line_saying_what_to_set() {
     let (docs, index) = (sample_documents(), tmp.path().join("index"));
     let local = "http://127.0.0.1:8081/telegram";
     let api = fake.url();
+    let usual = webhook_config(&docs, &index, local, "127.0.0.1:8081", "");
+    let secret = |secret, said| (usual.clone(), Some(api.as_str()), secret, said);
+    let official = |url, said| {
+        let config = webhook_config(&docs, &index, url, "127.0.0.1:8081", "");
+        (config, None, Some(SECRET), said)
+    };
     let cases: [(String, Option<&str>, Option<&str>, &str); 8] = [
-        (
-            webhook_config(&docs, &index, local, "127.0.0.1:8081", ""),
-            Some(api.as_str()),
-            Some("my webhook secret!"),
-            "FACTBOT_WEBHOOK_SECRET",
-        ),
-        (
-            webhook_config(&docs, &index, local, "127.0.0.1:8081", ""),
-            Some(api.as_str()),
-            Some("bXkgc2VjcmV0+/w=="),
-            "A-Z, a-z, 0-9, _ and -",
-        ),
-        (
-            webhook_config(&docs, &index, local, "127.0.0.1:8081", ""),
-            Some(api.as_str()),
-            Some(""),
-            "is not set or empty",
-        ),
-        (
-            webhook_config(&docs, &index, local, "127.0.0.1:8081", ""),
-            Some(api.as_str()),
-            None,
-            "is not set or empty",
-        ),
+        secret(Some("my webhook secret!"), "FACTBOT_WEBHOOK_SECRET"),
+        secret(Some("bXkgc2VjcmV0+/w=="), "A-Z, a-z, 0-9, _ and -"),
+        secret(Some(""), "is not set or empty"),
+        secret(None, "is not set or empty"),
         (
             webhook_config(&docs, &index, local, "8081", ""),
             Some(api.as_str()),
@@ -116,24 +102,8 @@ fn webhook_settings_that_cannot_work_exit_2_with_one_line_saying_what_to_set() {
             "telegram.webhook_url",
         ),
         // Telegram itself posts only to https, on four ports.
-        (
-            webhook_config(&docs, &index, local, "127.0.0.1:8081", ""),
-            None,
-            Some(SECRET),
-            "https",
-        ),
-        (
-            webhook_config(
-                &docs,
-                &index,
-                "https://bot.example.org:8081/t",
-                "127.0.0.1:8081",
-                "",
-            ),
-            None,
-            Some(SECRET),
-            "443, 80, 88 and 8443",
-        ),
+        official(local, "https"),
+        official("https://bot.example.org:8081/t", "443, 80, 88 and 8443"),
     ];
     for (config, api_url, secret, said) in cases {
         let out = run_until_exit(
@@ -336,15 +306,7 @@ fn two_copies_behind_a_round_robin_proxy_lose_and_repeat_nothing_when_one_stops(
     let fake = FakeTelegram::start("FactBot");
     let tmp = tempfile::tempdir().expect("tmp");
     let index = tmp.path().join("index");
-    let built = Command::new(env!("CARGO_BIN_EXE_factbot"))
-        .arg("--documents")
-        .arg(sample_documents())
-        .arg("--index")
-        .arg(&index)
-        .arg("index")
-        .output()
-        .expect("factbot index");
-    assert!(built.status.success());
+    crate::faults::run_index(&sample_documents(), &index);
     let generation = std::fs::read_to_string(index.join("CURRENT")).expect("CURRENT");
     let (a_port, b_port) = (free_port(), free_port());
     let proxy = Proxy::start(vec![a_port, b_port]);
@@ -530,11 +492,7 @@ fn a_rebuild_that_fails_leaves_the_old_index_answering() {
     let docs = tmp.path().join("docs");
     let index = tmp.path().join("index");
     crate::faults::corpus(&docs, 50);
-    let built = crate::support::factbot_with(&repo().join("config.toml"), &docs, &index)
-        .arg("index")
-        .output()
-        .expect("factbot index");
-    assert!(built.status.success());
+    crate::faults::run_index(&docs, &index);
     let config = bot_config(&docs, &index, 100, "watch_interval_seconds = 1");
     let bot = Running::spawn(
         FakeTelegram::start("FactBot"),
@@ -579,12 +537,7 @@ fn the_config_is_found_from_any_folder_and_its_paths_are_taken_from_it() {
     };
 
     // No config anywhere: one line saying how to name the documents.
-    let out = factbot(None)
-        .args(["ask", "trade 2002"])
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let stderr = setup_error(&mut factbot(None));
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(
         stderr.contains("--documents") && stderr.contains("FACTBOT_CONFIG"),
@@ -592,53 +545,44 @@ fn the_config_is_found_from_any_folder_and_its_paths_are_taken_from_it() {
     );
 
     // FACTBOT_CONFIG, with paths relative to the file.
-    let out = factbot(Some(&site.join("factbot.toml")))
-        .args(["ask", "--json", "trade 2002"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = answer(&mut factbot(Some(&site.join("factbot.toml"))), "trade 2002");
     assert_eq!(v["facts"][0]["amount"], 160_700_000.0);
     assert!(site.join("state/index/CURRENT").is_file());
     assert!(!elsewhere.join("state").exists());
 
     // --config comes first; a FACTBOT_CONFIG that names no file is an error.
-    let out = factbot(Some(&tmp.path().join("missing.toml")))
-        .arg("--config")
-        .arg(site.join("factbot.toml"))
-        .args(["ask", "trade 2002"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = factbot(Some(&tmp.path().join("missing.toml")))
-        .args(["ask", "trade 2002"])
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let missing = tmp.path().join("missing.toml");
+    let mut both = factbot(Some(&missing));
+    both.arg("--config").arg(site.join("factbot.toml"));
+    assert_eq!(answer(&mut both, "trade 2002")["kind"], "trade");
+    let stderr = setup_error(&mut factbot(Some(&missing)));
     assert!(stderr.contains("missing.toml"), "{stderr}");
 
     // A folder with config.toml in it.
     std::fs::copy(site.join("factbot.toml"), site.join("config.toml")).expect("copy");
-    let mut c = factbot(None);
-    let out = c
-        .current_dir(&site)
-        .args(["ask", "trade 2002"])
-        .output()
-        .expect("run");
+    assert_eq!(
+        answer(factbot(None).current_dir(&site), "trade 2002")["kind"],
+        "trade"
+    );
+}
+
+/// `cmd ask --json QUESTION`, which must succeed: the answer.
+fn answer(cmd: &mut Command, question: &str) -> Value {
+    let out = cmd.args(["ask", "--json", question]).output().expect("run");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// `cmd ask QUESTION`, which must fail with exit code 2: what it printed.
+fn setup_error(cmd: &mut Command) -> String {
+    let out = cmd.args(["ask", "trade 2002"]).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    stderr
 }
 
 /// What `cargo install` gives: the binary alone. The alias data is compiled in, so a
@@ -647,18 +591,11 @@ fn the_config_is_found_from_any_folder_and_its_paths_are_taken_from_it() {
 fn the_binary_alone_needs_only_a_documents_folder() {
     let tmp = tempfile::tempdir().expect("tmp");
     sample_copy(&tmp.path().join("docs"));
-    let out = Command::new(env!("CARGO_BIN_EXE_factbot"))
+    let mut alone = Command::new(env!("CARGO_BIN_EXE_factbot"));
+    alone
         .current_dir(tmp.path())
         .env_remove("FACTBOT_CONFIG")
-        .args(["--documents", "docs", "--index", "index", "ask", "--json"])
-        .arg("trade kg kz 2002")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        .args(["--documents", "docs", "--index", "index"]);
+    let v = answer(&mut alone, "trade kg kz 2002");
     assert_eq!(v["facts"][0]["amount"], 160_700_000.0, "{v}");
 }
