@@ -1,6 +1,7 @@
 //! The integration suite: one test binary, built once. Each module covers one part of the
 //! product against real documents (the shipped sample corpus and `tests/data/`).
 
+mod bench_corpus;
 mod bot;
 mod bot_abuse;
 mod bot_faults;
