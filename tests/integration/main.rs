@@ -7,6 +7,7 @@ mod bot_abuse;
 mod bot_faults;
 mod bounded;
 mod cli;
+mod deploy;
 mod corpus;
 mod extraction;
 mod fake_telegram;
