@@ -155,7 +155,7 @@ impl Default for TelegramConfig {
             api_url: None,
             mode: "polling".into(),
             webhook_url: None,
-            listen: "127.0.0.1:8443".into(),
+            listen: "127.0.0.1:8081".into(),
             webhook_secret_env: "FACTBOT_WEBHOOK_SECRET".into(),
             allowed_chats: Vec::new(),
             allowed_users: Vec::new(),
@@ -315,6 +315,16 @@ mod tests {
             cfg.telegram.supergroup_messages_per_minute,
             d.telegram.supergroup_messages_per_minute
         );
+        assert_eq!(cfg.telegram.listen, d.telegram.listen);
+        assert_eq!(
+            cfg.telegram.delete_webhook_on_stop,
+            d.telegram.delete_webhook_on_stop
+        );
+        assert_eq!(cfg.telegram.watch_documents, d.telegram.watch_documents);
+        assert_eq!(
+            cfg.telegram.watch_interval_seconds,
+            d.telegram.watch_interval_seconds
+        );
     }
 
     fn webhook(extra: &str) -> Result<(), String> {
@@ -356,7 +366,7 @@ mod tests {
             ("webhook_secret_env = \"\"", "environment variable"),
         ];
         for (extra, said) in cases {
-            // A later key of the same name wins in neither TOML nor here: build it whole.
+            // TOML refuses a key given twice: the usual URL only where the case sets none.
             let text = format!("[telegram]\nmode = \"webhook\"\n{extra}\n");
             let text = if extra.starts_with("webhook_url") {
                 text
