@@ -39,7 +39,7 @@ impl Seen {
     /// Decides on the fingerprint `now`, with `served` the one of the index in service.
     fn step(&mut self, served: &str, now: String) -> Step {
         if now == served {
-            self.changed = None;
+            *self = Seen::default();
             return Step::Wait;
         }
         if self.failed.as_deref() == Some(now.as_str()) {
@@ -158,6 +158,11 @@ mod tests {
             assert_eq!(seen.step("a", "b".into()), Step::Wait);
         }
         assert_eq!(seen.step("a", "d".into()), Step::Wait);
+        assert_eq!(seen.step("a", "d".into()), Step::Build);
+        // Back to what is served, then the failed change again: worth another try.
+        seen.failed = Some("d".into());
+        assert_eq!(seen.step("a", "a".into()), Step::Wait);
+        seen.step("a", "d".into());
         assert_eq!(seen.step("a", "d".into()), Step::Build);
     }
 
