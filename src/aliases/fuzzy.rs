@@ -3,7 +3,7 @@
 //! as an ordinary word in the alias file ("while" is one letter from "Chile") and a word as
 //! close to two entities are never repaired.
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::EntityId;
 use crate::text;
@@ -12,11 +12,15 @@ use crate::text;
 /// from a short name ("mail"/"Mali", "tiger"/"Niger", "chain"/"China").
 const MIN_CHARS: usize = 6;
 
-/// Spellings bucketed by length in characters, lowercased once.
+/// Spellings of one length: the letters and the entity they name.
+type Bucket = Vec<(Vec<char>, EntityId)>;
+
+/// Spellings bucketed by first letter, then by length in characters, lowercased once: a
+/// word is compared with the few spellings that start like it and are about as long.
 #[derive(Debug, Clone, Default)]
 pub(super) struct FuzzyIndex {
-    by_len: Vec<Vec<(Vec<char>, EntityId)>>,
-    never: HashSet<String>,
+    by_first: FxHashMap<char, Vec<Bucket>>,
+    never: FxHashSet<String>,
 }
 
 /// A Russian adjective's dictionary form: typo repair leaves adjectives alone (long
@@ -45,10 +49,14 @@ impl FuzzyIndex {
                 continue;
             }
             let chars: Vec<char> = lower.chars().collect();
-            if self.by_len.len() <= chars.len() {
-                self.by_len.resize(chars.len() + 1, Vec::new());
+            let Some(&first) = chars.first() else {
+                continue;
+            };
+            let by_len = self.by_first.entry(first).or_default();
+            if by_len.len() <= chars.len() {
+                by_len.resize(chars.len() + 1, Vec::new());
             }
-            let bucket = &mut self.by_len[chars.len()];
+            let bucket = &mut by_len[chars.len()];
             if !bucket.iter().any(|(c, i)| *c == chars && *i == id) {
                 bucket.push((chars, id));
             }
@@ -62,21 +70,22 @@ impl FuzzyIndex {
 
     /// The one entity a word is a typo of, if any.
     pub(super) fn entity(&self, word: &str) -> Option<EntityId> {
+        let budget = budget(word.chars().count());
+        if budget == 0 {
+            return None;
+        }
         let lower = super::fold(word);
         let chars: Vec<char> = lower.chars().collect();
-        let budget = budget(chars.len());
-        if budget == 0 || self.never.contains(&lower) {
+        let by_len = chars.first().and_then(|c| self.by_first.get(c))?;
+        if self.never.contains(&lower) {
             return None;
         }
         let mut best: Option<(usize, EntityId)> = None;
         let mut tied = false;
         let lo = chars.len().saturating_sub(budget);
-        let hi = (chars.len() + budget).min(self.by_len.len().saturating_sub(1));
-        for bucket in self.by_len.get(lo..=hi).into_iter().flatten() {
+        let hi = (chars.len() + budget).min(by_len.len().saturating_sub(1));
+        for bucket in by_len.get(lo..=hi).into_iter().flatten() {
             for (spelling, id) in bucket {
-                if spelling.first() != chars.first() {
-                    continue;
-                }
                 let d = text::edit_distance_chars(&chars, spelling, budget);
                 if d > budget {
                     continue;

@@ -8,6 +8,8 @@ mod find;
 mod fuzzy;
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -139,21 +141,21 @@ struct Start {
 pub struct Aliases {
     entities: Vec<Entity>,
     /// Stems of a name joined by [`KEY_SEP`] → what it names.
-    names: HashMap<String, Target>,
+    names: FxHashMap<String, Target>,
     /// First stem of every key: most words start none and are skipped at one lookup.
-    starts: HashMap<String, Start>,
+    starts: FxHashMap<String, Start>,
     /// Lowercased words (`ё` read as `е`) matched as written.
-    exact: HashMap<String, EntityId>,
+    exact: FxHashMap<String, EntityId>,
     /// Codes in upper case.
-    codes: HashMap<String, EntityId>,
-    word_codes: HashMap<String, EntityId>,
+    codes: FxHashMap<String, EntityId>,
+    word_codes: FxHashMap<String, EntityId>,
     longest_code: usize,
     /// Stem of a Russian adjective without its ending ("армян" of "армянский").
-    ru_bases: HashMap<String, EntityId>,
+    ru_bases: FxHashMap<String, EntityId>,
     /// One-word stems of each entity's spellings, for search expansion.
     entity_stems: Vec<Vec<String>>,
-    locative: HashSet<String>,
-    not_after_capital: HashSet<String>,
+    locative: FxHashSet<String>,
+    not_after_capital: FxHashSet<String>,
     fuzzy: fuzzy::FuzzyIndex,
     /// Stem → the synonym groups (as stems) it belongs to.
     synonyms: HashMap<String, Vec<usize>>,
@@ -331,16 +333,16 @@ impl Aliases {
     pub fn empty() -> Self {
         Aliases {
             entities: Vec::new(),
-            names: HashMap::new(),
-            starts: HashMap::new(),
-            exact: HashMap::new(),
-            codes: HashMap::new(),
-            word_codes: HashMap::new(),
+            names: FxHashMap::default(),
+            starts: FxHashMap::default(),
+            exact: FxHashMap::default(),
+            codes: FxHashMap::default(),
+            word_codes: FxHashMap::default(),
             longest_code: 0,
-            ru_bases: HashMap::new(),
+            ru_bases: FxHashMap::default(),
             entity_stems: Vec::new(),
-            locative: HashSet::new(),
-            not_after_capital: HashSet::new(),
+            locative: FxHashSet::default(),
+            not_after_capital: FxHashSet::default(),
             fuzzy: fuzzy::FuzzyIndex::default(),
             synonyms: HashMap::new(),
             groups: Vec::new(),

@@ -183,6 +183,7 @@ fn english_forms_news_uses_are_found() {
     );
     assert_eq!(in_document("Burma"), vec!["Myanmar"]);
     assert_eq!(in_document("Holland"), vec!["Netherlands"]);
+    assert_eq!(in_document("relations with Việt Nam"), vec!["Vietnam"]);
     assert_eq!(
         in_document("Filipino and Philippine"),
         vec!["Philippines"; 2]
@@ -245,6 +246,7 @@ fn phrases_that_name_no_country() {
     assert!(in_document("the South China Sea").is_empty());
     assert!(in_document("New Mexico").is_empty());
     assert!(in_document("Латинской Америки").is_empty());
+    assert!(in_document("в Вашингтоне, округ Колумбия").is_empty());
 }
 
 #[test]
