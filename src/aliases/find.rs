@@ -34,7 +34,8 @@ impl Aliases {
     /// Entities named in `text`. `terms` are the analyzer's terms of `text`. `question`
     /// says the text is a typed question: codes then match in any case (`/trade kz kg`),
     /// except codes that are also words ("it", "us"), which need upper case, a hyphen
-    /// ("us-china") or a bare list of countries (`/trade us cn 2023`).
+    /// ("us-china") or a bare list of countries (`/trade us cn 2023`); and a capital is a
+    /// place or a keyword there ("dam talks washington"), not a country to filter by.
     pub fn find(&self, text: &str, terms: &[Term], question: bool) -> Vec<EntityMention> {
         let mut found: Vec<Found> = Vec::new();
         let mut pending: Vec<Pending> = Vec::new();
@@ -48,7 +49,9 @@ impl Aliases {
                     last: i + len - 1,
                     entity: id,
                 }),
-                Some(Target::Capital(id)) if self.is_government(text, terms, i, i + len - 1) => {
+                Some(Target::Capital(id))
+                    if !question && self.is_government(text, terms, i, i + len - 1) =>
+                {
                     found.push(Found {
                         first: i,
                         last: i + len - 1,

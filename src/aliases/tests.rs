@@ -267,6 +267,15 @@ fn capitals_name_governments_not_places() {
 }
 
 #[test]
+fn capitals_in_questions_are_keywords() {
+    assert!(in_question("/timeline dam talks washington").is_empty());
+    assert_eq!(
+        in_question("когда встречались в москве россия и египет"),
+        vec!["Russia", "Egypt"]
+    );
+}
+
+#[test]
 fn word_codes_are_words_in_documents() {
     for text in [
         "IT services grew",
