@@ -218,6 +218,7 @@ fn compounds_name_both_countries() {
         ("казахстанско-китайский", vec!["Kazakhstan", "China"]),
         ("российско-армянских", vec!["Russia", "Armenia"]),
         ("вьетнамско-таиландского", vec!["Vietnam", "Thailand"]),
+        ("вьетнамско-российских", vec!["Vietnam", "Russia"]),
         ("армяно-грузинский", vec!["Armenia", "Georgia"]),
         ("узбекско-таджикской", vec!["Uzbekistan", "Tajikistan"]),
         ("грузино-абхазский", vec!["Georgia", "Abkhazia"]),
@@ -360,4 +361,23 @@ fn expansions_cover_names_and_synonyms() {
     );
     let g = a.expansions(&text::stem_word("Georgia"));
     assert!(!g.contains(&text::stem_word("грузов")), "{g:?}");
+}
+
+#[test]
+fn neighbouring_names_keep_their_own_countries() {
+    for (q, want) in [
+        ("iran iraq", vec!["Iran", "Iraq"]),
+        ("niger nigeria", vec!["Niger", "Nigeria"]),
+        ("austria australia", vec!["Austria", "Australia"]),
+        ("slovenia slovakia", vec!["Slovenia", "Slovakia"]),
+        (
+            "chad jordan guinea georgia",
+            vec!["Chad", "Jordan", "Guinea", "Georgia"],
+        ),
+        ("turkey exports", vec!["Turkey"]),
+        ("нигер нигерия", vec!["Niger", "Nigeria"]),
+    ] {
+        assert_eq!(in_question(q), want, "{q}");
+    }
+    assert!(in_question("new jersey chili mail").is_empty());
 }
