@@ -27,7 +27,16 @@ pub struct Config {
     /// Alias data (country names, synonyms). Missing file: the built-in table.
     pub aliases: PathBuf,
     pub search: SearchConfig,
+    pub extract: ExtractConfig,
     pub telegram: TelegramConfig,
+}
+
+/// How documents are read for figures and dates.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractConfig {
+    /// Day and month order of all-digit dates whose fields do not settle it ("03/04/2015").
+    pub date_order: crate::extract::DateOrder,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +86,7 @@ impl Default for Config {
             index: PathBuf::from("index/built"),
             aliases: PathBuf::from("index/aliases.toml"),
             search: SearchConfig::default(),
+            extract: ExtractConfig::default(),
             telegram: TelegramConfig::default(),
         }
     }
