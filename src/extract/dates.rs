@@ -18,10 +18,11 @@ const RU_MONTH: &str = r"январ[ьяе]|феврал[ьяе]|марта?|м�
 /// Genitive month names: "15 октября" is a date even without a year.
 const RU_MONTH_GENITIVE: &str = r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек";
 const RU_YEAR_WORD: &str = r"(?:\s*(?:года|году|год|гг?\.?))?";
-/// A day of the month: digits with an optional English ordinal ending, or an ordinal word.
+/// A day of the month: digits with an optional English ordinal ending or a closing dot
+/// ("08. Sep"), the first of a span of days ("Jan 8-9", "20-22 ноября"), or an ordinal word.
 fn day() -> String {
     format!(
-        r"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<dw>{}))",
+        r"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s?[-–]\s?\d{{1,2}}(?:st|nd|rd|th)?)?\.?|(?P<dw>{}))",
         numwords::ORDINAL_DAY
     )
 }
@@ -54,7 +55,7 @@ static DAY_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
             r"(?i:(?-u:\b)(?P<d>\d{{1,2}})-(?P<m>{EN_MONTH})-(?P<y>\d{{4}}|\d{{2}})(?-u:\b))"
         )),
         r(format!(
-            r"(?i:(?:^|[\s(«“„']){d}\s+(?P<m>{RU_MONTH})\.?\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+            r"(?i:(?:^|[\s(«“„']){d}\s+(?P<m>{RU_MONTH})\.?,?\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
         )),
         r(format!(
             r"(?i:(?-u:\b)(?:the\s+)?{d}\s+(?:of\s+)?(?P<m>{EN_MONTH})(?-u:\b)\.?)"
