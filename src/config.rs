@@ -75,6 +75,10 @@ pub struct TelegramConfig {
     pub admins: Vec<i64>,
     /// Questions one user may ask per minute.
     pub user_rate_per_minute: u32,
+    /// Messages the bot may send in one basic group per minute.
+    pub group_messages_per_minute: u32,
+    /// Messages the bot may send in one supergroup per minute.
+    pub supergroup_messages_per_minute: u32,
     /// Use teloxide's Throttle to stay under Telegram's limits.
     pub throttle: bool,
 }
@@ -116,6 +120,8 @@ impl Default for TelegramConfig {
             allowed_users: Vec::new(),
             admins: Vec::new(),
             user_rate_per_minute: 20,
+            group_messages_per_minute: 20,
+            supergroup_messages_per_minute: 20,
             throttle: true,
         }
     }
@@ -172,6 +178,14 @@ mod tests {
         assert_eq!(cfg.search.results, d.search.results);
         assert_eq!(cfg.search.max_passage_words, d.search.max_passage_words);
         assert_eq!(cfg.telegram.mode, d.telegram.mode);
+        assert_eq!(
+            cfg.telegram.group_messages_per_minute,
+            d.telegram.group_messages_per_minute
+        );
+        assert_eq!(
+            cfg.telegram.supergroup_messages_per_minute,
+            d.telegram.supergroup_messages_per_minute
+        );
     }
 
     #[test]

@@ -215,6 +215,31 @@ pub fn suggestions_intro(lang: Lang) -> &'static str {
     }
 }
 
+/// "Source" / "Источник", before a cited document.
+pub fn source_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ru => "Источник",
+        Lang::En => "Source",
+    }
+}
+
+/// How many characters of a user's question an answer quotes back.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// The start of a user's text for quoting it back: at most [`EXCERPT_CHARS`] characters,
+/// cut at a word boundary with "…", so a long message is not echoed whole.
+pub fn excerpt(s: &str) -> String {
+    let Some((cut, _)) = s.char_indices().nth(EXCERPT_CHARS) else {
+        return s.to_string();
+    };
+    let head = &s[..cut];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &head[..space],
+        _ => head,
+    };
+    format!("{}…", head.trim_end())
+}
+
 /// Upper-cases the first letter.
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();
@@ -227,6 +252,18 @@ pub fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpt_quotes_long_text_shortly_at_a_word_boundary() {
+        assert_eq!(excerpt("trade 2002"), "trade 2002");
+        let long = "word ".repeat(2000);
+        let e = excerpt(&long);
+        assert!(e.chars().count() <= EXCERPT_CHARS + 1, "{e}");
+        assert!(e.ends_with("word…"), "{e}");
+        // One long word is cut inside it, on a character boundary.
+        let e = excerpt(&"İ".repeat(500));
+        assert_eq!(e.chars().count(), EXCERPT_CHARS + 1);
+    }
 
     #[test]
     fn money_reads_naturally() {

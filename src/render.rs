@@ -2,7 +2,8 @@
 //! ANSI or `**…**`), and Telegram HTML (everything from documents or users escaped; long
 //! answers split at paragraph boundaries under Telegram's 4,096-character limit).
 
-use crate::answer::{Answer, AnswerKind, SourceRef};
+use crate::answer::{Answer, AnswerKind, Citation, SourceRef};
+use crate::format;
 use crate::question::Lang;
 
 /// How highlights are marked in plain text.
@@ -84,6 +85,7 @@ pub fn plain(a: &Answer, marks: Marks) -> String {
         out.push(format!("{open}{h}{close}"));
     }
     out.extend(a.lines.iter().cloned());
+    out.extend(a.citations.iter().map(|c| c.line(a.lang)));
     match a.kind {
         AnswerKind::Passage => {
             for (i, s) in a.sources.iter().enumerate() {
@@ -123,24 +125,31 @@ pub fn escape_html(s: &str) -> String {
 }
 
 fn html_source(s: &SourceRef, lang: Lang) -> String {
-    let date = s
-        .date
-        .as_ref()
-        .map(|d| format!(", {d}"))
-        .unwrap_or_default();
     let title = escape_html(&s.title);
-    let title = match &s.source {
+    source_block(&title, s.source.as_deref(), s.date.as_deref(), lang)
+}
+
+/// "<i>Source: <a href=…>Title</a>, 2024-04-17</i>", from already escaped `title`.
+fn source_block(title: &str, link: Option<&str>, date: Option<&str>, lang: Lang) -> String {
+    let title = match link {
         Some(u) if u.starts_with("http://") || u.starts_with("https://") => {
             format!("<a href=\"{}\">{title}</a>", escape_html(u))
         }
-        _ => title,
+        _ => title.to_string(),
     };
-    let word = if lang == Lang::Ru {
-        "Источник"
-    } else {
-        "Source"
-    };
-    format!("<i>{word}: {title}{}</i>", escape_html(&date))
+    let date = date
+        .map(|d| format!(", {}", escape_html(d)))
+        .unwrap_or_default();
+    format!("<i>{}: {title}{date}</i>", format::source_word(lang))
+}
+
+fn html_citation(c: &Citation, lang: Lang) -> String {
+    source_block(
+        &escape_html(&c.title),
+        c.source.as_deref(),
+        c.date.as_deref(),
+        lang,
+    )
 }
 
 /// One passage in Telegram HTML: its text (matched words in bold) and its source.
@@ -155,10 +164,9 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
     if let Some(h) = &a.headline {
         paras.push(format!("<b>{}</b>", escape_html(h)));
     }
-    let lines = without_citations(&a.lines);
-    if !lines.is_empty() {
+    if !a.lines.is_empty() {
         paras.push(
-            lines
+            a.lines
                 .iter()
                 .map(|l| escape_html(l))
                 .collect::<Vec<_>>()
@@ -172,6 +180,15 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
                 let body = if i == 0 { body } else { format!("• {body}") };
                 paras.push(format!("{body}\n{}", html_source(s, a.lang)));
             }
+        }
+        // The documents the answer cites, or else the passage it rests on.
+        AnswerKind::Trade | AnswerKind::Date if !a.citations.is_empty() => {
+            let cites: Vec<String> = a
+                .citations
+                .iter()
+                .map(|c| html_citation(c, a.lang))
+                .collect();
+            paras.push(cites.join("\n"));
         }
         AnswerKind::Trade | AnswerKind::Date => {
             if let Some(s) = a.sources.first() {
@@ -190,14 +207,6 @@ pub fn telegram_html(a: &Answer, limit: usize) -> Vec<String> {
         paras.push(format!("{intro} {}", items.join(" · ")));
     }
     split_messages(&paras, limit)
-}
-
-/// Lines that name a source ("Source: «…»") are shown by the source block in HTML.
-fn without_citations(lines: &[String]) -> Vec<&String> {
-    lines
-        .iter()
-        .filter(|l| !(l.starts_with("Source: «") || l.starts_with("Источник: «")))
-        .collect()
 }
 
 /// Packs paragraphs into messages under `limit` characters; a paragraph longer than the
@@ -277,6 +286,52 @@ mod tests {
     fn marks_highlights_inside_escaped_text() {
         let s = mark("a <b> trade & more", &[(6, 11)], "<b>", "</b>", escape_html);
         assert_eq!(s, "a &lt;b&gt; <b>trade</b> &amp; more");
+    }
+
+    fn dated_answer(lines: &[&str], citations: Vec<Citation>) -> Answer {
+        Answer {
+            question: "when".into(),
+            kind: AnswerKind::Date,
+            lang: Lang::En,
+            headline: Some("April 8, 1997".into()),
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            citations,
+            facts: Vec::new(),
+            sources: Vec::new(),
+            suggestions: Vec::new(),
+            series: Vec::new(),
+            disagreement: false,
+        }
+    }
+
+    /// The citation line is a field each renderer places, not a line the Telegram
+    /// renderer recognises by its wording.
+    #[test]
+    fn citations_are_placed_by_each_renderer() {
+        let cite = Citation {
+            title: "Treaty <signed>".into(),
+            date: Some("2024-04-17".into()),
+            source: Some("https://example.org/a?b=1&c=2".into()),
+        };
+        // A context line that happens to read like a citation stays a context line.
+        let a = dated_answer(&["Source: «a quoted line»."], vec![cite]);
+        let plain = plain(&a, Marks::Stars);
+        assert!(
+            plain.ends_with("Source: «a quoted line».\nSource: «Treaty <signed>», 2024-04-17"),
+            "{plain}"
+        );
+        assert!(a.text().ends_with("Source: «Treaty <signed>», 2024-04-17"));
+        let html = telegram_html(&a, 4096).join("\n");
+        assert!(html.contains("Source: «a quoted line»."), "{html}");
+        assert!(
+            html.contains(
+                "<i>Source: <a href=\"https://example.org/a?b=1&amp;c=2\">Treaty &lt;signed&gt;</a>, 2024-04-17</i>"
+            ),
+            "{html}"
+        );
+        // Without a citation, no source line at all.
+        let html = telegram_html(&dated_answer(&[], Vec::new()), 4096).join("\n");
+        assert!(!html.contains("Source"), "{html}");
     }
 
     #[test]

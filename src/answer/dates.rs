@@ -160,7 +160,7 @@ fn when(ctx: &Context, q: &Question, best: &[&Dated]) -> Answer {
         a.facts.push(fact_json(x.sf, ctx.index));
         ctx.add_source(&mut a, x.sf);
     }
-    a.lines.push(ctx.cite(first.sf, lang));
+    a.citations.extend(ctx.citation(first.sf));
     a
 }
 

@@ -50,6 +50,28 @@ pub struct SourceRef {
     pub doc_index: usize,
 }
 
+/// A document an answer names as its source: "Source: «Title», 2024-04-17". Renderers
+/// decide where it goes (a line in plain text, the source block in Telegram HTML).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Citation {
+    pub title: String,
+    pub date: Option<String>,
+    /// The document's link, when it gives one.
+    pub source: Option<String>,
+}
+
+impl Citation {
+    /// "Source: «Title», 2024-04-17" / "Источник: «…»".
+    pub fn line(&self, lang: Lang) -> String {
+        let date = self
+            .date
+            .as_ref()
+            .map(|d| format!(", {d}"))
+            .unwrap_or_default();
+        format!("{}: «{}»{date}", format::source_word(lang), self.title)
+    }
+}
+
 /// A point of a trade series.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SeriesPoint {
@@ -68,6 +90,8 @@ pub struct Answer {
     pub headline: Option<String>,
     /// Context, in reading order.
     pub lines: Vec<String>,
+    /// The documents the answer as a whole rests on, after the context lines.
+    pub citations: Vec<Citation>,
     /// The facts: the first is the answer, later ones support it.
     pub facts: Vec<Value>,
     pub sources: Vec<SourceRef>,
@@ -87,6 +111,7 @@ impl Answer {
             lang: q.lang,
             headline: None,
             lines: Vec::new(),
+            citations: Vec::new(),
             facts: Vec::new(),
             sources: Vec::new(),
             suggestions: Vec::new(),
@@ -102,6 +127,7 @@ impl Answer {
             parts.push(h.clone());
         }
         parts.extend(self.lines.iter().cloned());
+        parts.extend(self.citations.iter().map(|c| c.line(self.lang)));
         if self.kind == AnswerKind::Passage {
             if let Some(s) = self.sources.first() {
                 parts.push(s.snippet.clone());
@@ -134,6 +160,7 @@ impl Answer {
             "lang": self.lang,
             "headline": self.headline,
             "lines": self.lines,
+            "citations": self.citations,
             "series": self.series,
             "disagreement": self.disagreement,
             "suggestions": self.suggestions,
@@ -205,18 +232,19 @@ impl Context<'_> {
         }
     }
 
-    /// "«Title» (2024-04-17)": how a line names a fact's source.
+    /// The document a fact comes from, as a citation.
+    fn citation(&self, sf: &StoredFact) -> Option<Citation> {
+        let info = self.index.meta.documents.get(sf.doc)?;
+        Some(Citation {
+            title: info.title.clone(),
+            date: info.date.map(|d| d.to_string()),
+            source: info.source.clone(),
+        })
+    }
+
+    /// "Source: «Title», 2024-04-17": how a line names a fact's source.
     fn cite(&self, sf: &StoredFact, lang: Lang) -> String {
-        let Some(info) = self.index.meta.documents.get(sf.doc) else {
-            return String::new();
-        };
-        let date = info.date.map(|d| format!(", {d}")).unwrap_or_default();
-        let word = if lang == Lang::Ru {
-            "Источник"
-        } else {
-            "Source"
-        };
-        format!("{word}: «{}»{date}", info.title)
+        self.citation(sf).map(|c| c.line(lang)).unwrap_or_default()
     }
 
     /// A party's name in the answer's language.
@@ -303,8 +331,8 @@ fn nothing(ctx: &Context, q: &Question, reason: Option<String>) -> Answer {
     let line = reason.unwrap_or_else(|| match (q.lang, q.is_blank()) {
         (Lang::Ru, true) => "Задайте вопрос словами: о товарообороте, о датах событий или о чём угодно из документов.".into(),
         (Lang::En, true) => "Ask a question in words: about trade figures, dates of events, or anything in the documents.".into(),
-        (Lang::Ru, false) => format!("В документах нет ничего о «{}».", q.text),
-        (Lang::En, false) => format!("Nothing in the documents matches “{}”.", q.text),
+        (Lang::Ru, false) => format!("В документах нет ничего о «{}».", format::excerpt(&q.text)),
+        (Lang::En, false) => format!("Nothing in the documents matches “{}”.", format::excerpt(&q.text)),
     });
     a.lines.push(line);
     a.suggestions = suggestions(ctx, q.lang);

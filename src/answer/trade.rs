@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::table::{intersects, FactTerms};
-use super::{fact_json, trade_years, Answer, AnswerKind, Context, SeriesPoint};
+use super::{fact_json, trade_years, Answer, AnswerKind, Citation, Context, SeriesPoint};
 use crate::extract::{Fact, Measure, Modality, MoneyFact, Scope};
 use crate::format;
 use crate::index::StoredFact;
@@ -520,8 +520,7 @@ fn series(
         a.facts.push(fact_json(p.sf, ctx.index));
         ctx.add_source(&mut a, p.sf);
     }
-    let cites: Vec<String> = dedup_cites(ctx, &points, lang);
-    a.lines.extend(cites);
+    a.citations = dedup_citations(ctx, &points);
     Some(a)
 }
 
@@ -544,10 +543,9 @@ fn year_runs(years: &[i32]) -> Vec<String> {
     out
 }
 
-fn dedup_cites(ctx: &Context, points: &[&Candidate], lang: Lang) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for p in points {
-        let c = ctx.cite(p.sf, lang);
+fn dedup_citations(ctx: &Context, points: &[&Candidate]) -> Vec<Citation> {
+    let mut out: Vec<Citation> = Vec::new();
+    for c in points.iter().filter_map(|p| ctx.citation(p.sf)) {
         if !out.contains(&c) {
             out.push(c);
         }

@@ -1,21 +1,30 @@
 //! The Telegram bot: a thin adapter that turns updates into questions for the
 //! [`Engine`] and answers into Telegram HTML messages, buttons and inline results. It
 //! never touches tantivy; it owns addressing (private chats, groups, mentions, replies),
-//! limits (Telegram's, and a per-user rate), access lists, `/reindex`, and the token.
+//! limits (Telegram's, a per-user rate and a group's share), access lists, `/reindex`,
+//! and the token.
 
+mod addressing;
+pub mod callback;
+mod dispatch;
+mod gate;
 mod handlers;
+mod inline;
+mod limits;
+mod send;
 mod state;
 pub mod texts;
+mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use teloxide::adaptors::throttle::Settings;
+use futures::StreamExt;
+use teloxide::adaptors::throttle::{Limits as ThrottleLimits, Settings};
 use teloxide::adaptors::Throttle;
-use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
-use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
-use teloxide::update_listeners::{webhooks, Polling};
+use teloxide::stop::StopToken;
+use teloxide::update_listeners::{AsUpdateStream, Polling, UpdateListener};
 use teloxide::RequestError;
 
 use crate::config::Config;
@@ -154,20 +163,47 @@ pub fn plain_client(token: &Token, config: &Config) -> Result<Bot, BotError> {
 
 /// Serves Telegram until SIGINT or SIGTERM. Updates already received are answered before
 /// it returns. With `telegram.throttle` on, requests go through teloxide's `Throttle`
-/// (Telegram's limits, and it waits out 429 `retry_after` itself); with it off, through
-/// the plain client, and the handlers wait out a 429 themselves.
+/// (Telegram's limits, with the group limits of the config; it waits out 429
+/// `retry_after` itself); with it off, through the plain client, and the handlers wait
+/// out a 429 themselves. Either way the limits of [`limits`] are counted on arrival.
 pub async fn run(engine: Engine, config: Config, token: Token) -> Result<(), BotError> {
     let mode = config.telegram.mode.clone();
     if mode != "polling" && mode != "webhook" {
         return Err(BotError::BadMode(mode));
     }
+    keep_user_text_out_of_panic_messages();
     let bot = plain_client(&token, &config)?;
     if config.telegram.throttle {
-        let throttled = Throttle::spawn_with_settings(bot, Settings::default());
+        let limits = throttle_limits(&config.telegram);
+        let throttled = Throttle::spawn_with_settings(bot, Settings::default().limits(limits));
         serve(throttled, engine, config, token).await
     } else {
         serve(bot, engine, config, token).await
     }
+}
+
+/// Telegram's limits as `Throttle` applies them: one message a second in a chat, 30 a
+/// second overall, and the configured messages a minute in a group (`Throttle` applies
+/// that to private chats too) and in a supergroup.
+fn throttle_limits(t: &crate::config::TelegramConfig) -> ThrottleLimits {
+    ThrottleLimits {
+        messages_per_sec_chat: 1,
+        messages_per_min_chat: t.group_messages_per_minute.max(1),
+        messages_per_min_channel_or_supergroup: t.supergroup_messages_per_minute.max(1),
+        messages_per_sec_overall: 30,
+    }
+}
+
+/// A panic's message may quote what it was working on (a user's text): the log gets only
+/// where it happened. The update loop contains panics per update and says which.
+fn keep_user_text_out_of_panic_messages() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".into());
+        log::error!("internal error (a panic) at {at}; its message is not logged, as it may quote a user's text");
+    }));
 }
 
 async fn serve<B: Client>(
@@ -192,83 +228,50 @@ async fn serve<B: Client>(
     if let Err(e) = bot.set_my_commands(handlers::command_list()).await {
         log::warn!(
             "could not register the command list: {}",
-            redact(&e.to_string(), &token)
+            redact(&send::describe(&e), &token)
         );
     }
     let state = Arc::new(State::new(engine, config.clone(), username, me.id));
 
-    // Telegram may deliver an update again (a lost offset confirmation, a webhook retry):
-    // answer each update id once.
-    let handler = dptree::filter(|update: Update, state: Arc<State>| {
-        let first = state.first_delivery(update.id.0);
-        if !first {
-            log::info!("update {} delivered again; ignored", update.id.0);
-        }
-        first
-    })
-    .branch(Update::filter_message().endpoint(handlers::on_message::<B>))
-    .branch(Update::filter_inline_query().endpoint(handlers::on_inline::<B>))
-    .branch(Update::filter_callback_query().endpoint(handlers::on_callback::<B>));
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
-        .dependencies(dptree::deps![state])
-        .default_handler(|_| async {})
-        .error_handler(LoggingErrorHandler::with_custom_text(
-            "a Telegram request failed",
-        ))
-        .enable_ctrlc_handler()
-        .build();
-
-    // SIGTERM (from a service manager) stops the bot as cleanly as Ctrl-C.
-    let shutdown = dispatcher.shutdown_token();
-    tokio::spawn(async move {
-        wait_for_sigterm().await;
-        log::info!("SIGTERM received; finishing the updates in hand");
-        if let Ok(done) = shutdown.shutdown() {
-            done.await;
-        }
-    });
-
     if mode == "webhook" {
-        let url = config
-            .telegram
-            .webhook_url
-            .as_deref()
-            .and_then(|u| reqwest_url::Url::parse(u).ok())
-            .ok_or(BotError::WebhookConfig)?;
-        let addr: std::net::SocketAddr = config
-            .telegram
-            .listen
-            .parse()
-            .map_err(|_| BotError::WebhookConfig)?;
-        let mut options = webhooks::Options::new(addr, url);
-        if let Ok(secret) = std::env::var(&config.telegram.webhook_secret_env) {
-            options = options.secret_token(secret);
-        }
-        let listener = webhooks::axum(bot, options)
-            .await
-            .map_err(|e| BotError::Webhook(redact(&e.to_string(), &token)))?;
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("webhook listener error"),
-            )
-            .await;
+        let listener = webhook::listen(&bot, &config.telegram, &token).await?;
+        let (updates, stop) = listener.into_parts();
+        dispatch::serve(bot, state, updates, stop_signal(), stop).await;
     } else {
         // The long-poll timeout must stay under the HTTP client's own (17 s in teloxide).
-        let listener = Polling::builder(bot)
+        let mut listener = Polling::builder(bot.clone())
             .timeout(Duration::from_secs(10))
             .delete_webhook()
             .await
             .build();
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("update listener error"),
-            )
-            .await;
+        let stop: StopToken = listener.stop_token();
+        let updates = listener.as_stream().filter_map(|update| async move {
+            match update {
+                Ok(u) => Some(u),
+                Err(e) => {
+                    log::warn!("getting updates failed: {}", send::describe(&e));
+                    None
+                }
+            }
+        });
+        dispatch::serve(bot, state, updates, stop_signal(), move || stop.stop()).await;
     }
     log::info!("stopped");
     Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (a service manager).
+async fn stop_signal() {
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => match r {
+            Ok(()) => log::info!("SIGINT received; finishing the updates in hand"),
+            Err(e) => {
+                log::warn!("cannot listen for SIGINT: {e}");
+                std::future::pending::<()>().await;
+            }
+        },
+        () = wait_for_sigterm() => log::info!("SIGTERM received; finishing the updates in hand"),
+    }
 }
 
 #[cfg(unix)]
@@ -306,6 +309,23 @@ mod tests {
     use super::*;
 
     const T: &str = "123456789:AAEabcdefghijklmnopqrstuvwxyz012345";
+
+    /// Issue 11, point 10: supergroups got teloxide's default of 10 messages a minute
+    /// while the documentation said 20.
+    #[test]
+    fn throttle_applies_the_configured_group_limits() {
+        let mut t = crate::config::TelegramConfig::default();
+        let limits = throttle_limits(&t);
+        assert_eq!(limits.messages_per_min_channel_or_supergroup, 20);
+        assert_eq!(limits.messages_per_min_chat, 20);
+        assert_eq!(limits.messages_per_sec_chat, 1);
+        assert_eq!(limits.messages_per_sec_overall, 30);
+        t.group_messages_per_minute = 15;
+        t.supergroup_messages_per_minute = 12;
+        let limits = throttle_limits(&t);
+        assert_eq!(limits.messages_per_min_chat, 15);
+        assert_eq!(limits.messages_per_min_channel_or_supergroup, 12);
+    }
 
     #[test]
     fn token_is_checked_and_never_shown() {

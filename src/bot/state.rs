@@ -1,17 +1,15 @@
 //! What the bot keeps between updates: the engine (swapped whole by `/reindex`), the
-//! per-user rate limiter, and a bounded store of recent questions that buttons refer to
-//! (callback data must stay under 64 bytes, so buttons carry ids, not questions), and the
-//! ids of recent updates, so that an update delivered twice is answered once.
+//! limits, a bounded store of recent questions that buttons refer to (callback data must
+//! stay under 64 bytes, so buttons carry ids, not questions), and the ids of recent
+//! updates, so that an update delivered twice is answered once.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::collections::{HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use teloxide::types::UserId;
 
+use super::limits::Limits;
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::question::Lang;
@@ -22,20 +20,19 @@ const QUESTION_STORE: usize = 10_000;
 /// redelivers what the bot has not confirmed, at most a getUpdates batch (100) or a few
 /// webhook retries back, so this is plenty.
 const RECENT_UPDATES: usize = 4096;
-/// The per-user limiter forgets users it has not seen for a while every this many checks.
-const LIMITER_SWEEP: u64 = 4096;
 
 pub struct State {
     engine: RwLock<Arc<Engine>>,
     pub config: Config,
     pub username: String,
     pub bot_id: UserId,
-    limiter: DefaultKeyedRateLimiter<u64>,
-    warned: Mutex<HashMap<u64, Instant>>,
+    pub limits: Limits,
     questions: Mutex<QuestionStore>,
     reindexing: AtomicBool,
     recent_updates: Mutex<RecentIds>,
-    admissions: AtomicU64,
+    /// Engine work running at once: it is CPU-bound, so more than the cores can run only
+    /// adds blocking threads and memory.
+    work: tokio::sync::Semaphore,
 }
 
 /// A bounded set of the most recent update ids.
@@ -65,26 +62,14 @@ struct QuestionStore {
     items: VecDeque<(u64, String, Lang)>,
 }
 
-/// Whether a user may ask now.
-pub enum Admission {
-    Yes,
-    /// Over the rate; tell them once.
-    SlowDown,
-    /// Over the rate and already told.
-    Silent,
-}
-
 impl State {
     pub fn new(engine: Engine, config: Config, username: String, bot_id: UserId) -> State {
-        let per_minute =
-            NonZeroU32::new(config.telegram.user_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         State {
             engine: RwLock::new(Arc::new(engine)),
-            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            limits: Limits::new(&config.telegram),
             config,
             username,
             bot_id,
-            warned: Mutex::new(HashMap::new()),
             questions: Mutex::new(QuestionStore {
                 next: 1,
                 items: VecDeque::new(),
@@ -94,7 +79,9 @@ impl State {
                 order: VecDeque::with_capacity(RECENT_UPDATES + 1),
                 set: HashSet::with_capacity(RECENT_UPDATES + 1),
             }),
-            admissions: AtomicU64::new(0),
+            work: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            ),
         }
     }
 
@@ -114,6 +101,17 @@ impl State {
         }
     }
 
+    /// Runs `f` with the engine in service on the blocking pool, a few at a time; `None`
+    /// if it failed (the panic is logged by the panic hook).
+    pub async fn with_engine<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Option<R> {
+        let _turn = self.work.acquire().await.ok()?;
+        let engine = self.engine();
+        tokio::task::spawn_blocking(move || f(&engine)).await.ok()
+    }
+
     pub fn swap_engine(&self, engine: Engine) {
         let new = Arc::new(engine);
         match self.engine.write() {
@@ -129,32 +127,6 @@ impl State {
 
     pub fn end_reindex(&self) {
         self.reindexing.store(false, Ordering::SeqCst);
-    }
-
-    /// Applies the per-user rate.
-    pub fn admit(&self, user: u64) -> Admission {
-        // Users whose quota has refilled carry no state; drop them now and then, so that
-        // the limiter does not grow with every user ever seen.
-        if self.admissions.fetch_add(1, Ordering::Relaxed) % LIMITER_SWEEP == LIMITER_SWEEP - 1 {
-            self.limiter.retain_recent();
-            self.limiter.shrink_to_fit();
-        }
-        if self.limiter.check_key(&user).is_ok() {
-            return Admission::Yes;
-        }
-        let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        // Forget old warnings so the map stays small under a flood of users.
-        if warned.len() > 10_000 {
-            warned.retain(|_, t| now.duration_since(*t) < Duration::from_secs(60));
-        }
-        match warned.get(&user) {
-            Some(t) if now.duration_since(*t) < Duration::from_secs(60) => Admission::Silent,
-            _ => {
-                warned.insert(user, now);
-                Admission::SlowDown
-            }
-        }
     }
 
     pub fn allowed(&self, chat: i64, user: Option<u64>) -> bool {

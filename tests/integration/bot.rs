@@ -17,6 +17,8 @@ use crate::support::{repo, sample_documents};
 pub(crate) const TOKEN: &str = "123456789:AAEtestTokenSecret_0123456789abcdefXYZ";
 const ADMIN: i64 = 777;
 pub(crate) const WAIT: Duration = Duration::from_secs(20);
+/// A question containing this makes a debug build of the bot panic while answering it.
+pub(crate) const PANIC_MARKER: &str = "panic-on-purpose-7f3a";
 
 pub(crate) struct Running {
     pub(crate) child: Child,
@@ -31,17 +33,21 @@ impl Running {
     }
 
     /// `extra` is appended to the `[telegram]` section of the config. Throttling is off
-    /// unless `extra` sets it.
+    /// and groups have room for any number of answers unless `extra` says otherwise.
     pub(crate) fn start_with(rate_per_minute: u32, extra: &str) -> Running {
         let fake = FakeTelegram::start("FactBot");
         let tmp = tempfile::tempdir().expect("tmp");
-        let throttle = if extra.contains("throttle") {
-            ""
-        } else {
-            "throttle = false\n"
-        };
+        let mut defaults = String::new();
+        if !extra.contains("throttle") {
+            defaults.push_str("throttle = false\n");
+        }
+        if !extra.contains("group_messages_per_minute") {
+            defaults.push_str(
+                "group_messages_per_minute = 1000000\nsupergroup_messages_per_minute = 1000000\n",
+            );
+        }
         let config = format!(
-            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\n{throttle}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
+            "documents = {:?}\nindex = {:?}\naliases = {:?}\n[telegram]\n{defaults}admins = [{ADMIN}]\nuser_rate_per_minute = {rate_per_minute}\n{extra}\n",
             sample_documents(),
             tmp.path().join("index"),
             repo().join("index/aliases.toml"),
@@ -56,6 +62,7 @@ impl Running {
             .env("TELOXIDE_API_URL", fake.url())
             .env("RUST_LOG", "trace")
             .env("FACTBOT_WEBHOOK_SECRET", "s3cret-webhook")
+            .env("FACTBOT_DEBUG_PANIC_ON", PANIC_MARKER)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -660,7 +667,7 @@ fn bot_throughput() {
 }
 
 /// POSTs a JSON body to the bot's webhook; returns the HTTP status code.
-fn post_webhook(port: u16, body: &str, secret: Option<&str>) -> u16 {
+pub(crate) fn post_webhook(port: u16, body: &str, secret: Option<&str>) -> u16 {
     use std::io::Write;
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return 0;
@@ -683,15 +690,22 @@ fn post_webhook(port: u16, body: &str, secret: Option<&str>) -> u16 {
         .unwrap_or(0)
 }
 
+impl Running {
+    /// The bot in webhook mode on a free local port; returns the port too.
+    pub(crate) fn start_webhook(rate_per_minute: u32) -> (Running, u16) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let extra = format!("mode = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/hook\"\nlisten = \"127.0.0.1:{port}\"");
+        (Running::start_with(rate_per_minute, &extra), port)
+    }
+}
+
 #[test]
 fn webhook_mode_checks_the_secret_header() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let extra = format!("mode = \"webhook\"\nwebhook_url = \"http://127.0.0.1:{port}/hook\"\nlisten = \"127.0.0.1:{port}\"");
-    let bot = Running::start_with(100, &extra);
+    let (bot, port) = Running::start_webhook(100);
     let set = bot.fake.wait_for("setWebhook", 1, WAIT);
     assert_eq!(set[0]["secret_token"], "s3cret-webhook");
     let mut update = private_text(41, "trade 2002");

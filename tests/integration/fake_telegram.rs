@@ -1081,6 +1081,26 @@ fn group_chat(chat_id: i64) -> Value {
     json!({"id": chat_id, "type": "supergroup", "title": format!("Group {chat_id}")})
 }
 
+/// The user id Telegram gives the placeholder sender of messages that anonymous group
+/// admins send on behalf of the group.
+pub const GROUP_ANONYMOUS_BOT_ID: i64 = 1_087_968_824;
+
+/// A supergroup message from an anonymous admin, sent on behalf of the group itself: as
+/// Telegram delivers it, `from` is the placeholder bot @GroupAnonymousBot and
+/// `sender_chat` is the group (with mention and command entities, as [`group_text`]).
+pub fn group_text_as_group(chat_id: i64, text: &str) -> Value {
+    let chat = group_chat(chat_id);
+    let mut msg = text_message(chat.clone(), GROUP_ANONYMOUS_BOT_ID, text);
+    msg["from"] = json!({
+        "id": GROUP_ANONYMOUS_BOT_ID,
+        "is_bot": true,
+        "first_name": "Group",
+        "username": "GroupAnonymousBot",
+    });
+    msg["sender_chat"] = chat;
+    json!({"message": msg})
+}
+
 /// A supergroup message that replies to message `bot_message_id` sent by the bot
 /// (`from.is_bot = true`, `from.id = BOT_ID`, `username = bot_username`).
 pub fn group_reply_to_bot(

@@ -2,6 +2,7 @@
 //! product against real documents (the shipped sample corpus and `tests/data/`).
 
 mod bot;
+mod bot_abuse;
 mod bot_faults;
 mod bounded;
 mod cli;
@@ -12,5 +13,6 @@ mod faults;
 mod golden;
 mod hostile;
 mod judge;
+mod offsets;
 mod properties;
 mod support;

@@ -32,7 +32,8 @@ fn config() -> ProptestConfig {
 }
 
 /// Pieces that the parsers care about: digits, separators, currency signs, dashes,
-/// month names, Cyrillic, query syntax, markup, odd Unicode.
+/// month names, Cyrillic, query syntax, markup, odd Unicode, characters whose case
+/// mapping changes their length.
 const PIECES: &[&str] = &[
     "1",
     "9",
@@ -113,6 +114,14 @@ const PIECES: &[&str] = &[
     "/trade",
     "/timeline",
     "@FactBot",
+    // Case mappings that change length, and marks that join the letter before them.
+    "İ",
+    "K",
+    "ẞ",
+    "ﬁ",
+    "Σ",
+    "\u{301}",
+    "👍🏽",
 ];
 
 /// Text made of `PIECES` mixed with arbitrary characters.
