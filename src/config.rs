@@ -178,6 +178,7 @@ mod tests {
         assert_eq!(cfg.search.results, d.search.results);
         assert_eq!(cfg.search.max_passage_words, d.search.max_passage_words);
         assert_eq!(cfg.telegram.mode, d.telegram.mode);
+        assert_eq!(cfg.extract.date_order, d.extract.date_order);
         assert_eq!(
             cfg.telegram.group_messages_per_minute,
             d.telegram.group_messages_per_minute
@@ -186,6 +187,13 @@ mod tests {
             cfg.telegram.supergroup_messages_per_minute,
             d.telegram.supergroup_messages_per_minute
         );
+    }
+
+    #[test]
+    fn date_order_is_read_and_checked() {
+        let cfg: Config = toml::from_str("[extract]\ndate_order = \"mdy\"").expect("mdy");
+        assert_eq!(cfg.extract.date_order, crate::extract::DateOrder::Mdy);
+        assert!(toml::from_str::<Config>("[extract]\ndate_order = \"ymd\"").is_err());
     }
 
     #[test]

@@ -695,6 +695,18 @@ impl tantivy::directory::Directory for ReadableDirectory {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_new_date_order_rebuilds_the_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config {
+            documents: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let dmy = source_fingerprint(&config).expect("fingerprint");
+        config.extract.date_order = crate::extract::DateOrder::Mdy;
+        assert_ne!(dmy, source_fingerprint(&config).expect("fingerprint"));
+    }
+
     fn generation(root: &Path, name: &str, complete: bool) {
         let dir = root.join(name);
         fs::create_dir_all(dir.join("tantivy")).expect("create generation");

@@ -49,7 +49,7 @@ pub enum Qualifier {
     Nearly,
     /// "more than", "over", "свыше", "более".
     Over,
-    /// "less than", "up to", "менее", "до".
+    /// "less than", "up to", "менее", "не более".
     Under,
 }
 
