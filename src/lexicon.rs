@@ -94,6 +94,8 @@ pub struct Currencies {
     pub names: BTreeMap<String, Vec<String>>,
     /// Names several currencies share, told apart by the country the text names.
     pub shared: Vec<SharedName>,
+    /// Word starts that name a shared currency's country, beyond the standard's names.
+    pub countries: BTreeMap<String, Vec<String>>,
     /// Pattern fragments for minor units ("cents?", "копеек").
     pub minor: BTreeMap<String, Vec<String>>,
     pub qualifiers: Qualifiers,

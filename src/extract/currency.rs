@@ -238,10 +238,15 @@ fn resolve_shared(k: usize, text: &str) -> Option<&'static str> {
     let shared = lex().shared.get(k)?;
     let mut found = shared.codes.iter().filter_map(|code| {
         let c = Currency::from_code(code)?;
-        c.used_by()
+        let standard = c
+            .used_by()
             .iter()
-            .any(|country| text.contains(country_stem(country.name())))
-            .then(|| c.code())
+            .any(|country| text.contains(country_stem(country.name())));
+        let local = lex()
+            .countries
+            .get(code)
+            .is_some_and(|words| words.iter().any(|w| text.contains(w.as_str())));
+        (standard || local).then(|| c.code())
     });
     let first = found.next()?;
     found.next().is_none().then_some(first)
@@ -264,7 +269,7 @@ mod tests {
     #[test]
     fn every_lexicon_key_is_an_iso_code_and_every_pattern_compiles() {
         let lx = lex();
-        let maps = [&lx.symbols, &lx.glued, &lx.names, &lx.minor];
+        let maps = [&lx.symbols, &lx.glued, &lx.names, &lx.minor, &lx.countries];
         for map in maps {
             for code in map.keys() {
                 assert!(
@@ -307,6 +312,8 @@ mod tests {
         assert_eq!(resolve("pesos", "no country"), None);
         assert_eq!(resolve("manat", "Turkmenistan gas"), Some("TMT"));
         assert_eq!(resolve("rupees", "Pakistan"), Some("PKR"));
+        assert_eq!(resolve("манатов", "Бюджет Азербайджана"), Some("AZN"));
+        assert_eq!(resolve("песо", "мексиканские и чилийские"), None);
     }
 
     #[test]
