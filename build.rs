@@ -24,7 +24,7 @@ const INDEX_SOURCES: &[&str] = &[
     "src/corpus.rs",
     "src/text.rs",
     "src/index.rs",
-    "src/aliases.rs",
+    "src/aliases",
     "src/lexicon.rs",
     "src/lexicon.toml",
 ];

@@ -36,6 +36,7 @@ fn densest_passage(aliases: &Aliases) -> (String, String) {
             published: d.date,
             aliases,
             title: &d.title,
+            date_order: Default::default(),
         };
         for p in &d.passages {
             let n = extract_facts(&p.text, &ctx).len();
@@ -54,6 +55,7 @@ fn extraction(c: &mut Criterion) {
         published: None,
         aliases: &aliases,
         title: &title,
+        date_order: Default::default(),
     };
     c.bench_function("extract_facts/densest sample passage", |b| {
         b.iter(|| extract_facts(black_box(&passage), &ctx))

@@ -13,6 +13,7 @@ use crate::aliases::Aliases;
 use crate::config::Config;
 use crate::corpus::{Corpus, Document, Passage};
 use crate::engine::Engine;
+use crate::extract::DateOrder;
 use crate::index::{Index, IndexError, Progress};
 
 /// One line of a benchmark corpus (`{"id": .., "source": .., "text": ..}`).
@@ -205,6 +206,7 @@ pub fn build(
         published: None,
         aliases,
         title: "",
+        date_order: DateOrder::default(),
     };
     std::hint::black_box(crate::extract::extract_facts(
         "On 1 January 2000 trade in H1 2000 was $1 million, 1% more than last year.",
@@ -217,6 +219,7 @@ pub fn build(
             published: d.date,
             aliases,
             title: &d.title,
+            date_order: DateOrder::default(),
         };
         for p in &d.passages {
             text_bytes += p.text.len();
@@ -226,7 +229,14 @@ pub fn build(
     let extraction_seconds = t.elapsed().as_secs_f64();
     let bare_index_seconds = bare_index(&corpus)?;
     let t = Instant::now();
-    let index = Index::build_into(dir, corpus, "bench".into(), aliases, progress)?;
+    let index = Index::build_into(
+        dir,
+        corpus,
+        "bench".into(),
+        aliases,
+        DateOrder::default(),
+        progress,
+    )?;
     let index_seconds = t.elapsed().as_secs_f64();
     let passages = index.passages();
     Ok(Report {

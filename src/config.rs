@@ -69,7 +69,16 @@ pub struct Config {
     /// Alias data (country names, synonyms). Missing file: the built-in table.
     pub aliases: PathBuf,
     pub search: SearchConfig,
+    pub extract: ExtractConfig,
     pub telegram: TelegramConfig,
+}
+
+/// How documents are read for figures and dates.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractConfig {
+    /// Day and month order of all-digit dates whose fields do not settle it ("03/04/2015").
+    pub date_order: crate::extract::DateOrder,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,6 +141,7 @@ impl Default for Config {
             index: PathBuf::from("index/built"),
             aliases: PathBuf::from("index/aliases.toml"),
             search: SearchConfig::default(),
+            extract: ExtractConfig::default(),
             telegram: TelegramConfig::default(),
         }
     }
@@ -307,6 +317,7 @@ mod tests {
         assert_eq!(cfg.search.results, d.search.results);
         assert_eq!(cfg.search.max_passage_words, d.search.max_passage_words);
         assert_eq!(cfg.telegram.mode, d.telegram.mode);
+        assert_eq!(cfg.extract.date_order, d.extract.date_order);
         assert_eq!(
             cfg.telegram.group_messages_per_minute,
             d.telegram.group_messages_per_minute
@@ -409,6 +420,13 @@ mod tests {
             said.contains("config.toml") && said.contains("webhook_url"),
             "{said}"
         );
+    }
+
+    #[test]
+    fn date_order_is_read_and_checked() {
+        let cfg: Config = toml::from_str("[extract]\ndate_order = \"mdy\"").expect("mdy");
+        assert_eq!(cfg.extract.date_order, crate::extract::DateOrder::Mdy);
+        assert!(toml::from_str::<Config>("[extract]\ndate_order = \"ymd\"").is_err());
     }
 
     #[test]

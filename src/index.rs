@@ -22,7 +22,7 @@ use tantivy::{doc, Index as TantivyIndex, IndexReader, IndexWriter, ReloadPolicy
 use crate::aliases::Aliases;
 use crate::config::Config;
 use crate::corpus::{self, Corpus, Document, SplitOptions};
-use crate::extract::{self, Fact, FactContext};
+use crate::extract::{self, DateOrder, Fact, FactContext};
 use crate::text;
 
 /// Bumped whenever the schema, the analyzer or extraction changes what an index holds.
@@ -161,13 +161,14 @@ impl std::fmt::Debug for Index {
 }
 
 /// Every fact of every passage of `corpus`, in document and passage order.
-fn extract_all(corpus: &Corpus, aliases: &Aliases) -> Vec<StoredFact> {
+fn extract_all(corpus: &Corpus, aliases: &Aliases, date_order: DateOrder) -> Vec<StoredFact> {
     let mut facts = Vec::new();
     for (doc_idx, d) in corpus.documents.iter().enumerate() {
         let ctx = FactContext {
             published: d.date,
             aliases,
             title: &d.title,
+            date_order,
         };
         for p in &d.passages {
             for fact in extract::extract_facts(&p.text, &ctx) {
@@ -206,9 +207,10 @@ pub fn source_fingerprint(config: &Config) -> Result<String, IndexError> {
     let docs = corpus::fingerprint(&config.documents)?;
     let aliases = fs::read(&config.aliases).unwrap_or_default();
     Ok(format!(
-        "v{SCHEMA_VERSION}-{}\nwords={}\naliases={:016x}\n{docs}",
+        "v{SCHEMA_VERSION}-{}\nwords={}\ndates={:?}\naliases={:016x}\n{docs}",
         env!("FACTBOT_SOURCE_HASH"),
         config.search.max_passage_words,
+        config.extract.date_order,
         fnv1a(&aliases)
     ))
 }
@@ -359,7 +361,8 @@ impl Index {
         let dir = config.index.join(&gen_name);
         let tdir = dir.join("tantivy");
         fs::create_dir_all(&tdir).map_err(io_err("create", &tdir))?;
-        let result = Self::build_into(&dir, corpus, fingerprint, aliases, progress);
+        let order = config.extract.date_order;
+        let result = Self::build_into(&dir, corpus, fingerprint, aliases, order, progress);
         let index = match result {
             Ok(i) => i,
             Err(e) => {
@@ -378,6 +381,7 @@ impl Index {
         corpus: Corpus,
         fingerprint: String,
         aliases: &Aliases,
+        date_order: DateOrder,
         progress: &dyn Progress,
     ) -> Result<Index, IndexError> {
         let tdir = dir.join("tantivy");
@@ -412,7 +416,7 @@ impl Index {
         let started = std::time::Instant::now();
         let (facts, added) = std::thread::scope(|s| {
             let extractor = s.spawn(|| {
-                let facts = extract_all(&corpus, aliases);
+                let facts = extract_all(&corpus, aliases, date_order);
                 log::debug!("facts extracted in {:.2?}", started.elapsed());
                 facts
             });
@@ -690,6 +694,18 @@ impl tantivy::directory::Directory for ReadableDirectory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_date_order_rebuilds_the_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = Config {
+            documents: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let dmy = source_fingerprint(&config).expect("fingerprint");
+        config.extract.date_order = crate::extract::DateOrder::Mdy;
+        assert_ne!(dmy, source_fingerprint(&config).expect("fingerprint"));
+    }
 
     fn generation(root: &Path, name: &str, complete: bool) {
         let dir = root.join(name);

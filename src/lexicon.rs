@@ -6,6 +6,7 @@
 //! Countries, blocs and cross-language synonym groups are not here: they are the owner's data
 //! (`index/aliases.toml`, [`crate::aliases`]).
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
@@ -74,6 +75,50 @@ pub struct QuestionCues {
     pub frame_words: Vec<String>,
 }
 
+/// How news names currencies and qualifies amounts. Maps are keyed by ISO 4217 code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Currencies {
+    /// Codes that are also capitalised words ("TOP 10"): never a currency.
+    pub word_codes: Vec<String>,
+    /// Pattern fragments for names that are also words or units ("pounds"): money only with
+    /// a scale word or beside words about money.
+    pub weak_names: Vec<String>,
+    /// Pattern fragments for words about paying, beside the measure cues.
+    pub money_words: Vec<String>,
+    /// Literal signs before or after an amount ("$", "US$", "₸").
+    pub symbols: BTreeMap<String, Vec<String>>,
+    /// Literal letters glued before an amount that has a scale word ("R29.3 billion").
+    pub glued: BTreeMap<String, Vec<String>>,
+    /// Pattern fragments for names after an amount ("dollars?", "рубл(?:ей|я|ь)").
+    pub names: BTreeMap<String, Vec<String>>,
+    /// Names several currencies share, told apart by the country the text names.
+    pub shared: Vec<SharedName>,
+    /// Word starts that name a shared currency's country, beyond the standard's names.
+    pub countries: BTreeMap<String, Vec<String>>,
+    /// Pattern fragments for minor units ("cents?", "копеек").
+    pub minor: BTreeMap<String, Vec<String>>,
+    pub qualifiers: Qualifiers,
+}
+
+/// A currency name several currencies share ("pesos").
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedName {
+    pub names: Vec<String>,
+    pub codes: Vec<String>,
+}
+
+/// Pattern fragments for words that make an amount approximate or a bound.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qualifiers {
+    pub about: Vec<String>,
+    pub nearly: Vec<String>,
+    pub over: Vec<String>,
+    pub under: Vec<String>,
+}
+
 /// The whole vocabulary.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -84,6 +129,7 @@ pub struct Lexicon {
     pub links: Links,
     pub events: Events,
     pub question: QuestionCues,
+    pub currencies: Currencies,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -130,6 +176,12 @@ mod tests {
                 &l.year_earlier,
                 &l.part_of,
                 &self.events.verbs,
+                &self.currencies.weak_names,
+                &self.currencies.money_words,
+                &self.currencies.qualifiers.about,
+                &self.currencies.qualifiers.nearly,
+                &self.currencies.qualifiers.over,
+                &self.currencies.qualifiers.under,
             ]
         }
         /// Every question cue list.

@@ -58,7 +58,8 @@ enum Command {
         /// One JSON object per line (the default output is a table).
         #[arg(long)]
         json: bool,
-        /// Publication date (YYYY-MM-DD) to resolve "last year" against.
+        /// Publication date (YYYY-MM-DD) to resolve "last year" and dates without a year
+        /// ("on 20 May") against.
         #[arg(long)]
         published: Option<chrono::NaiveDate>,
     },
@@ -356,12 +357,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { json, published } => {
+            let order = load_config(&cli, false)?.extract.date_order;
             let mut input = String::new();
             std::io::stdin()
                 .read_to_string(&mut input)
                 .context("reading text from stdin")?;
             let mut out = std::io::stdout().lock();
-            for m in extract::mentions(&input, *published) {
+            for m in extract::mentions_in_order(&input, *published, order) {
                 let v = m.to_json();
                 if *json {
                     writeln!(out, "{v}")?;

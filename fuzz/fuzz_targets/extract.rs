@@ -39,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
         published,
         aliases: aliases(),
         title: "Kyrgyzstan — Kazakhstan",
+        date_order: Default::default(),
     };
     extract_facts(&text, &ctx);
 });

@@ -8,41 +8,65 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use regex::Regex;
 
+use super::numeric_dates::{self, DateOrder};
+use super::numwords;
 use super::{DateMention, PartialDate, Period};
 
 const EN_MONTH: &str = r"January|February|March|April|May|June|July|August|September|October|November|December|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
-const RU_MONTH: &str = r"январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]";
+/// Russian month names in every case, then their abbreviations ("мар.", "ноя").
+const RU_MONTH: &str = r"январ[ьяе]|феврал[ьяе]|марта?|марте|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|августе|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек";
+/// Genitive month names: "15 октября" is a date even without a year.
+const RU_MONTH_GENITIVE: &str = r"января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря|янв|февр?|мар|апр|июн|июл|авг|сент?|окт|нояб?|дек";
 const RU_YEAR_WORD: &str = r"(?:\s*(?:года|году|год|гг?\.?))?";
+/// A day of the month: digits with an optional English ordinal ending or a closing dot
+/// ("08. Sep"), the first of a span of days ("Jan 8-9", "20-22 ноября"), or an ordinal word.
+fn day() -> String {
+    format!(
+        r"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s?[-–]\s?\d{{1,2}}(?:st|nd|rd|th)?)?\.?|(?P<dw>{}))",
+        numwords::ORDINAL_DAY
+    )
+}
 
-static DAY_RES: LazyLock<Vec<(Regex, [&'static str; 3])>> = LazyLock::new(|| {
-    let r = |s: String| Regex::new(&s).expect("date regex");
+/// How many of [`DAY_RES`] (the first ones) carry a year.
+const DATED_PATTERNS: usize = 4;
+/// The one of them whose year may have two digits ("31-Oct-74").
+const SHORT_YEAR_PATTERN: usize = 2;
+
+/// Day-grain patterns. The year may be missing ("the 14th of April", "24 ноя"): such a date
+/// takes its year from the document's publication date.
+static DAY_RES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    // Ordinal words and Russian months make large automata: room for their states keeps
+    // the regex engine on its fast path.
+    let r = |s: String| {
+        regex::RegexBuilder::new(&s)
+            .dfa_size_limit(16 << 20)
+            .build()
+            .expect("date regex")
+    };
+    let d = day();
     vec![
-        (
-            r(format!(
-                r"(?i:(?-u:\b)(?P<m>{EN_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?-u:\b))"
-            )),
-            ["d", "m", "y"],
-        ),
-        (
-            r(format!(
-                r"(?i:(?-u:\b)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})(?-u:\b))"
-            )),
-            ["d", "m", "y"],
-        ),
-        (
-            r(format!(
-                r"(?i:(?-u:\b)(?P<d>\d{{1,2}})\s+(?P<m>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
-            )),
-            ["d", "m", "y"],
-        ),
-        (
-            r(r"(?-u:\b)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?-u:\b)".to_string()),
-            ["d", "m", "y"],
-        ),
-        (
-            r(r"(?-u:\b)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?-u:\b)".to_string()),
-            ["d", "m", "y"],
-        ),
+        r(format!(
+            r"(?i:(?-u:\b)(?P<m>{EN_MONTH})\.?\s+(?:the\s+)?{d},?\s+(?P<y>\d{{4}})(?-u:\b))"
+        )),
+        r(format!(
+            r"(?i:(?-u:\b)(?:the\s+)?{d}\s+(?:of\s+)?(?P<m>{EN_MONTH})\.?,?\s+(?P<y>\d{{4}})(?-u:\b))"
+        )),
+        r(format!(
+            r"(?i:(?-u:\b)(?P<d>\d{{1,2}})-(?P<m>{EN_MONTH})-(?P<y>\d{{4}}|\d{{2}})(?-u:\b))"
+        )),
+        r(format!(
+            r"(?i:(?:^|[\s(«“„']){d}\s+(?P<m>{RU_MONTH})\.?,?\s+(?P<y>\d{{4}}){RU_YEAR_WORD})"
+        )),
+        r(format!(
+            r"(?i:(?-u:\b)(?:the\s+)?{d}\s+(?:of\s+)?(?P<m>{EN_MONTH})(?-u:\b)\.?)"
+        )),
+        r(format!(
+            r"(?i:(?-u:\b)(?P<m>{EN_MONTH})\.?\s+(?:the\s+)?(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)|(?P<dw>{})|(?P<d2>\d{{1,2}})[,;.)])(?:\s|$))",
+            numwords::ORDINAL_DAY
+        )),
+        r(format!(
+            r"(?i:(?:^|[\s(«“„']){d}\s+(?P<m>{RU_MONTH_GENITIVE})(?:[\s.,;:!?)»”]|$))"
+        )),
     ]
 });
 
@@ -108,21 +132,40 @@ pub fn month_number(name: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
-/// True when `text` has four ASCII digits in a row: every dated pattern but the relative
-/// ones needs a year, and most text has none, so the regexes need not run over it.
-fn has_year_digits(text: &str) -> bool {
+/// What the digits of a text allow, from one pass over its bytes: most text has no year
+/// and no digit at all, and then most date regexes need not run over it.
+#[derive(Default)]
+struct Shape {
+    /// Any ASCII digit.
+    digit: bool,
+    /// Four ASCII digits in a row: every dated pattern but the relative ones needs a year.
+    year: bool,
+    /// A digit, a dash and a letter ("31-Oct-74").
+    digit_dash_letter: bool,
+}
+
+fn shape(text: &str) -> Shape {
+    let b = text.as_bytes();
+    let mut s = Shape::default();
     let mut run = 0;
-    for b in text.bytes() {
-        if b.is_ascii_digit() {
+    for (i, c) in b.iter().enumerate() {
+        if c.is_ascii_digit() {
+            s.digit = true;
             run += 1;
-            if run == 4 {
-                return true;
+            s.year |= run >= 4;
+            if b.get(i + 1) == Some(&b'-') && b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
+                s.digit_dash_letter = true;
             }
         } else {
             run = 0;
         }
     }
-    false
+    s
+}
+
+/// True when `text` has four ASCII digits in a row.
+fn has_year_digits(text: &str) -> bool {
+    shape(text).year
 }
 
 fn plausible_year(y: i32) -> bool {
@@ -136,6 +179,66 @@ fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {
 /// "may" is a month only when capitalised: "trade may reach 2 billion" is not May.
 fn is_lowercase_may(text: &str, start: usize) -> bool {
     text[start..].starts_with("may")
+}
+
+/// A day-grain date from one match of [`DAY_RES`]; a match without a year takes the year
+/// that puts it within ten months before and two months after the publication date.
+fn day_date(
+    text: &str,
+    caps: &regex::Captures,
+    published: Option<NaiveDate>,
+) -> Option<DateMention> {
+    let mon = caps.name("m")?;
+    if is_lowercase_may(text, mon.start()) {
+        return None;
+    }
+    let month = month_number(mon.as_str())?;
+    let day_group = caps
+        .name("d")
+        .or_else(|| caps.name("dw"))
+        .or_else(|| caps.name("d2"))?;
+    let day = match caps.name("dw") {
+        Some(w) => numwords::ordinal_day(w.as_str())?,
+        None => day_group.as_str().parse::<u32>().ok()?,
+    };
+    let (year, relative) = match caps.name("y") {
+        Some(y) => (numeric_dates::full_year(y.as_str())?, false),
+        None => (year_near(published?, month, day)?, true),
+    };
+    if !plausible_year(year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)?;
+    let start = day_group.start().min(mon.start());
+    // The span ends with the last field: the year (and a Russian year word) or the month.
+    let m = caps.get(0)?;
+    let end = match caps.name("y") {
+        Some(_) => m.end(),
+        None => mon.end().max(day_group.end()),
+    };
+    let raw = text[start..end].trim_end();
+    Some(DateMention {
+        date: PartialDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        },
+        text: raw.to_string(),
+        start,
+        end: start + raw.len(),
+        relative,
+    })
+}
+
+/// The year that puts `month`/`day` between ten months before and two months after `published`.
+fn year_near(published: NaiveDate, month: u32, day: u32) -> Option<i32> {
+    let y = published.year();
+    let candidate = NaiveDate::from_ymd_opt(y, month, day)?;
+    if candidate > published + chrono::Days::new(62) {
+        Some(y - 1)
+    } else {
+        Some(y)
+    }
 }
 
 /// Finds part-year periods.
@@ -226,45 +329,51 @@ pub fn find(
     text: &str,
     published: Option<NaiveDate>,
     exclude: &[(usize, usize)],
+    order: DateOrder,
 ) -> Vec<DateMention> {
     let mut taken: Vec<(usize, usize)> = exclude.to_vec();
     let mut out = Vec::new();
-    // Only relative years ("last year") can be found in a text without four digits in a row.
-    let years = has_year_digits(text);
-    for (re, _) in DAY_RES.iter().filter(|_| years) {
-        for caps in re.captures_iter(text) {
-            let Some(m) = caps.get(0) else { continue };
-            if overlaps(&taken, m.start(), m.end()) {
-                continue;
-            }
-            let mon = caps.name("m").map_or("", |x| x.as_str());
-            if caps
-                .name("m")
-                .is_some_and(|x| is_lowercase_may(text, x.start()))
-            {
-                continue;
-            }
-            let month = mon.parse::<u32>().ok().or_else(|| month_number(mon));
-            let day = caps.name("d").and_then(|d| d.as_str().parse::<u32>().ok());
-            let year = caps.name("y").and_then(|y| y.as_str().parse::<i32>().ok());
-            let (Some(month), Some(day), Some(year)) = (month, day, year) else {
-                continue;
-            };
-            if !plausible_year(year) || NaiveDate::from_ymd_opt(year, month, day).is_none() {
-                continue;
-            }
-            taken.push((m.start(), m.end()));
+    // Only relative years ("last year") and dates without a year (which need the
+    // publication date) can be found in a text without four digits in a row.
+    let shape = shape(text);
+    let years = shape.year;
+    let numeric = if shape.digit {
+        numeric_dates::find(text, order)
+    } else {
+        Vec::new()
+    };
+    for f in numeric {
+        if !overlaps(&taken, f.start, f.end) {
+            taken.push((f.start, f.end));
             out.push(DateMention {
-                date: PartialDate {
-                    year,
-                    month: Some(month),
-                    day: Some(day),
-                },
-                text: m.as_str().trim_end().to_string(),
-                start: m.start(),
-                end: m.start() + m.as_str().trim_end().len(),
+                date: f.date,
+                text: text[f.start..f.end].to_string(),
+                start: f.start,
+                end: f.end,
                 relative: false,
             });
+        }
+    }
+    let undated = published.is_some();
+
+    for (i, re) in DAY_RES.iter().enumerate() {
+        // The first patterns need a year in digits ("31-Oct-74" may have two); the rest
+        // need a publication date.
+        let runs = match i {
+            SHORT_YEAR_PATTERN => shape.digit_dash_letter,
+            i if i < DATED_PATTERNS => years,
+            _ => undated,
+        };
+        if !runs {
+            continue;
+        }
+        for caps in re.captures_iter(text) {
+            if let Some(d) = day_date(text, &caps, published) {
+                if !overlaps(&taken, d.start, d.end) {
+                    taken.push((d.start, d.end));
+                    out.push(d);
+                }
+            }
         }
     }
     for re in MONTH_RES.iter().filter(|_| years) {
@@ -342,6 +451,33 @@ pub fn find(
     }
     out.sort_by_key(|d| d.start);
     out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Era {
+    /// "AD", "A.D.", "CE", "н. э.": the year is one of ours; the marker's length in bytes.
+    Ad(usize),
+    /// "BC", "до н. э.": not a date this calendar answers.
+    Bc,
+}
+
+/// The era marker right after a year.
+fn era_after(after: &str) -> Option<Era> {
+    for bc in ["BC", "B.C.", "BCE", "до н. э.", "до н.э."] {
+        if after.starts_with(bc) {
+            return Some(Era::Bc);
+        }
+    }
+    ["A.D.", "AD", "CE", "н. э.", "н.э."]
+        .iter()
+        .find(|w| {
+            after.starts_with(**w)
+                && after[w.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .map(|w| Era::Ad(w.len()))
 }
 
 /// Bare years count as dates only where the text uses them as a time: after a preposition
@@ -465,10 +601,17 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
         };
         // "(2021)": a year in brackets dates what precedes it.
         let bracketed = before.ends_with('(') && after.starts_with(')');
-        if (prev_ok || next_is_ru_year || in_list || starts_sentence || bracketed)
+        let era = era_after(after_trim);
+        if era == Some(Era::Bc) {
+            continue;
+        }
+        if (prev_ok || next_is_ru_year || in_list || starts_sentence || bracketed || era.is_some())
             && !followed_by_unit
         {
             let mut end = m.end();
+            if let Some(Era::Ad(len)) = era {
+                end = m.end() + (after.len() - after_trim.len()) + len;
+            }
             if next_is_ru_year {
                 let ws = after.len() - after_trim.len();
                 let word_len: usize = after_trim
@@ -499,7 +642,7 @@ mod tests {
     use super::*;
 
     fn dates(s: &str) -> Vec<String> {
-        find(s, NaiveDate::from_ymd_opt(2024, 4, 17), &[])
+        find(s, NaiveDate::from_ymd_opt(2024, 4, 17), &[], DateOrder::Dmy)
             .into_iter()
             .map(|d| d.date.to_string())
             .collect()

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{mentions, DateMention, Mention, Money, PartialDate, Percent, Period};
+use super::{mentions_in_order, DateMention, Mention, Money, PartialDate, Percent, Period};
 use crate::aliases::{Aliases, EntityId, EntityMention};
 use crate::lexicon::{alternation, lexicon};
 use crate::text;
@@ -100,6 +100,8 @@ pub struct FactContext<'a> {
     pub published: Option<NaiveDate>,
     pub aliases: &'a Aliases,
     pub title: &'a str,
+    /// How all-digit dates whose fields do not settle it are read (`config.toml`).
+    pub date_order: super::DateOrder,
 }
 
 struct Cue {
@@ -235,7 +237,7 @@ impl SentenceCtx<'_> {
 
 /// Extracts the facts of one passage.
 pub fn extract_facts(passage: &str, ctx: &FactContext) -> Vec<Fact> {
-    let found = mentions(passage, ctx.published);
+    let found = mentions_in_order(passage, ctx.published, ctx.date_order);
     // Every fact hangs on a figure or a date: without one, finding names is wasted work
     // (most passages of a large archive have neither).
     if found.is_empty() {
@@ -1049,6 +1051,7 @@ mod tests {
                 published,
                 aliases: &aliases,
                 title: "Kazakhstan and Kyrgyzstan",
+                date_order: Default::default(),
             },
         )
     }

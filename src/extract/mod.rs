@@ -2,10 +2,13 @@
 //! facts built from them (a figure with its year, measure and parties; a date with its
 //! event). Pure functions over strings: no IO, no index, no Telegram.
 
+pub mod currency;
 pub mod dates;
 pub mod facts;
 pub mod money;
 pub mod number;
+pub mod numeric_dates;
+pub mod numwords;
 pub mod percent;
 
 use std::fmt;
@@ -14,6 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use facts::{extract_facts, DateFact, Fact, FactContext, Measure, Modality, MoneyFact, Scope};
+pub use numeric_dates::DateOrder;
 
 /// A money amount as written, normalised to currency units and an ISO 4217 code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +31,26 @@ pub struct Money {
     /// The currency was taken from a neighbouring figure, not written with this one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inferred_currency: bool,
+    /// The upper end of a range ("$2-3 billion"); `amount` is then the lower end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// "about", "nearly", "more than", "up to" written before the amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<Qualifier>,
+}
+
+/// How exact an amount is, as the words before it say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Qualifier {
+    /// "about", "around", "около", "примерно".
+    About,
+    /// "nearly", "almost", "почти".
+    Nearly,
+    /// "more than", "over", "свыше", "более".
+    Over,
+    /// "less than", "up to", "менее", "не более".
+    Under,
 }
 
 /// A calendar date at the grain the text gives: a year, a month or a day.
@@ -186,6 +210,7 @@ impl Mention {
         match self {
             Mention::Money(m) => {
                 json!({"type": "money", "amount": m.amount, "currency": m.currency,
+                "max": m.max, "qualifier": m.qualifier,
                 "text": m.text, "start": m.start, "end": m.end})
             }
             Mention::Date(d) => json!({"type": "date", "date": d.date, "grain": d.date.grain(),
@@ -200,14 +225,24 @@ impl Mention {
     }
 }
 
-/// All mentions in `text`. `published` resolves relative years.
+/// All mentions in `text`, with all-digit dates read day first. `published` resolves
+/// relative years and dates without a year.
 pub fn mentions(text: &str, published: Option<NaiveDate>) -> Vec<Mention> {
+    mentions_in_order(text, published, DateOrder::Dmy)
+}
+
+/// All mentions in `text`; `order` reads all-digit dates whose fields do not settle it.
+pub fn mentions_in_order(
+    text: &str,
+    published: Option<NaiveDate>,
+    order: DateOrder,
+) -> Vec<Mention> {
     let money = money::find(text);
     let periods = dates::find_periods(text);
     let mut exclude: Vec<(usize, usize)> = periods.iter().map(|p| (p.start, p.end)).collect();
     // A number inside an amount ("$2003 million") is not a year.
     exclude.extend(money.iter().map(|m| (m.start, m.end)));
-    let dates = dates::find(text, published, &exclude);
+    let dates = dates::find(text, published, &exclude, order);
     let percents = percent::find(text);
     let mut out: Vec<Mention> = Vec::new();
     out.extend(money.into_iter().map(Mention::Money));
@@ -295,6 +330,7 @@ mod tests {
                 published: None,
                 aliases: &aliases,
                 title: "t",
+                date_order: DateOrder::Dmy,
             };
             extract_facts(&s, &ctx);
         }

@@ -1,5 +1,6 @@
 //! Numbers as people write them: `2.418`, `1,300`, `1,9` (Russian decimal comma),
-//! `15 600 000`, and small number words (`two`, `двух`, `полтора`).
+//! `15 600 000`, and the scale words after them (`million`, `bn`, `млрд`, `тыс.`). Numbers
+//! written in words are [`super::numwords`].
 
 /// Regex source for a written number (digits with optional group and decimal separators).
 pub const NUM: &str = r"\d{1,3}(?:[,\u{a0}\u{202f}\u{2009} ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?";
@@ -45,59 +46,21 @@ pub fn parse_number(raw: &str, decimal_comma: bool) -> Option<f64> {
     normalized.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Regex source for English number words that can stand before a scale word ("two billion").
-pub const NUMBER_WORDS_EN: &str = "half a|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|forty|fifty|a|an";
-/// The same in Russian ("двух миллиардов").
-pub const NUMBER_WORDS_RU: &str = "один|одного|одна|одной|два|две|двух|три|трех|трёх|четыре|четырех|четырёх|пять|пяти|шесть|шести|семь|семи|восемь|восьми|девять|девяти|десять|десяти|полтора|полутора|пятнадцать|пятнадцати|двадцать|двадцати|тридцать|тридцати|пятьдесят|пятидесяти";
-
-/// The value of a number word.
-pub fn number_word(w: &str) -> Option<f64> {
-    let v = match w.to_lowercase().as_str() {
-        "half a" => 0.5,
-        "a" | "an" | "one" | "один" | "одного" | "одна" | "одной" => 1.0,
-        "полтора" | "полутора" => 1.5,
-        "two" | "два" | "две" | "двух" => 2.0,
-        "three" | "три" | "трех" | "трёх" => 3.0,
-        "four" | "четыре" | "четырех" | "четырёх" => 4.0,
-        "five" | "пять" | "пяти" => 5.0,
-        "six" | "шесть" | "шести" => 6.0,
-        "seven" | "семь" | "семи" => 7.0,
-        "eight" | "восемь" | "восьми" => 8.0,
-        "nine" | "девять" | "девяти" => 9.0,
-        "ten" | "десять" | "десяти" => 10.0,
-        "twelve" => 12.0,
-        "fifteen" | "пятнадцать" | "пятнадцати" => 15.0,
-        "twenty" | "двадцать" | "двадцати" => 20.0,
-        "thirty" | "тридцать" | "тридцати" => 30.0,
-        "forty" => 40.0,
-        "fifty" | "пятьдесят" | "пятидесяти" => 50.0,
-        _ => return None,
-    };
-    Some(v)
-}
-
 /// The multiplier of a scale word (`million`, `bn`, `млрд.`, `тыс`), if it is one.
 pub fn scale_value(w: &str) -> Option<f64> {
     let w = w.to_lowercase();
     let w = w.trim_end_matches('.');
     let v = match w {
-        "k" | "thousand" | "thousands" | "тыс" | "тысяч" | "тысяча" | "тысячи" => {
-            1e3
-        }
-        "m" | "mn" | "mln" | "million" | "millions" | "млн" | "миллион" | "миллиона"
-        | "миллионов" => 1e6,
-        "b"
-        | "bn"
-        | "bln"
-        | "billion"
-        | "billions"
-        | "млрд"
-        | "миллиард"
-        | "миллиарда"
-        | "миллиардов" => 1e9,
-        "tn" | "trn" | "trln" | "trillion" | "трлн" | "триллион" | "триллиона" | "триллионов" => {
-            1e12
-        }
+        "k" | "thousand" | "thousands" => 1e3,
+        "lakh" | "lakhs" => 1e5,
+        "m" | "mn" | "mln" | "mil" | "million" | "millions" => 1e6,
+        "crore" | "crores" => 1e7,
+        "b" | "bn" | "bln" | "bil" | "billion" | "billions" => 1e9,
+        "tn" | "trn" | "trln" | "trillion" | "trillions" => 1e12,
+        w if w.starts_with("тыс") => 1e3,
+        w if w.starts_with("млн") || w.starts_with("миллион") => 1e6,
+        w if w.starts_with("млрд") || w.starts_with("миллиард") => 1e9,
+        w if w.starts_with("трлн") || w.starts_with("триллион") => 1e12,
         _ => return None,
     };
     Some(v)
@@ -123,9 +86,9 @@ mod tests {
     }
 
     #[test]
-    fn words_and_scales() {
-        assert_eq!(number_word("двух"), Some(2.0));
-        assert_eq!(number_word("Two"), Some(2.0));
+    fn scales() {
+        assert_eq!(scale_value("миллиардами"), Some(1e9));
+        assert_eq!(scale_value("crore"), Some(1e7));
         assert_eq!(scale_value("млрд."), Some(1e9));
         assert_eq!(scale_value("bn"), Some(1e9));
         assert_eq!(scale_value("tons"), None);

@@ -56,6 +56,7 @@ fn million_digit_line_is_no_figure() {
         published: None,
         aliases: &aliases,
         title: "t",
+        date_order: Default::default(),
     };
     extract_facts(&text, &ctx);
     let (engine, _tmp) = engine_for(&sample_documents());

@@ -1,5 +1,7 @@
 //! The extraction table: real-world phrasings of money, dates and percentages in English
 //! and Russian, and look-alikes that must not match, in `tests/data/extraction-cases.jsonl`.
+//! A money case may give `max` (the upper end of a range) and `qualifier` ("about", "nearly",
+//! "over", "under"); when it does not, the amount must have none.
 
 use chrono::NaiveDate;
 use factbot::extract::{self, Mention};
@@ -10,9 +12,8 @@ use crate::support::{read_jsonl, repo};
 fn found(m: &Mention) -> Option<Value> {
     let v = m.to_json();
     match v["type"].as_str()? {
-        "money" => Some(
-            serde_json::json!({"type": "money", "amount": v["amount"], "currency": v["currency"]}),
-        ),
+        "money" => Some(serde_json::json!({"type": "money", "amount": v["amount"],
+            "currency": v["currency"], "max": v["max"], "qualifier": v["qualifier"]})),
         "date" => Some(serde_json::json!({"type": "date", "date": v["date"]})),
         "percent" => Some(serde_json::json!({"type": "percent", "value": v["value"]})),
         _ => None,
@@ -29,7 +30,16 @@ fn same(a: &Value, b: &Value) -> bool {
                 a["amount"].as_f64().unwrap_or(0.0),
                 b["amount"].as_f64().unwrap_or(-1.0),
             );
-            (x - y).abs() <= 0.0001 * x.abs().max(1.0) && a["currency"] == b["currency"]
+            // A range's upper end and a qualifier must match too; absent means none.
+            let close = |x: f64, y: f64| (x - y).abs() <= 0.0001 * x.abs().max(1.0);
+            let max = match (a["max"].as_f64(), b["max"].as_f64()) {
+                (Some(x), Some(y)) => close(x, y),
+                (x, y) => x.is_none() && y.is_none(),
+            };
+            close(x, y)
+                && a["currency"] == b["currency"]
+                && max
+                && a["qualifier"].as_str() == b["qualifier"].as_str()
         }
         Some("date") => a["date"] == b["date"],
         Some("percent") => {

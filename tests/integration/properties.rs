@@ -164,7 +164,12 @@ proptest! {
             );
             prop_assert!(in_text(&text, a, b), "{v} in {text:?}");
         }
-        let ctx = FactContext { published, aliases: aliases(), title: "Kazakhstan" };
+        let ctx = FactContext {
+            published,
+            aliases: aliases(),
+            title: "Kazakhstan",
+            date_order: Default::default(),
+        };
         extract_facts(&text, &ctx);
     }
 
