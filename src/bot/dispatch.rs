@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use futures::{Stream, StreamExt};
 use teloxide::types::{ChatId, Update};
-use tokio::sync::Semaphore;
+use tokio::sync::{oneshot, Semaphore};
 use tokio::task::JoinSet;
 
 use super::gate::{self, Job, Reply};
@@ -23,27 +23,56 @@ use crate::question::Lang;
 /// Jobs running at once; past this the loop waits before reading more updates.
 const IN_FLIGHT: usize = 512;
 
-/// One lock per chat with jobs running, so that its jobs keep their order.
+/// The order of each chat's jobs. A job takes its turn when its update is admitted, on
+/// the loop itself, so turns follow arrival even though the jobs run on tasks that may
+/// start in any order.
 #[derive(Default)]
-struct ChatLocks(Mutex<HashMap<ChatId, Arc<tokio::sync::Mutex<()>>>>);
+struct ChatTurns(Mutex<HashMap<ChatId, (u64, oneshot::Receiver<()>)>>);
 
-impl ChatLocks {
-    fn get(&self, chat: ChatId) -> Arc<tokio::sync::Mutex<()>> {
+/// A job's place in its chat: it waits for `previous` to finish, and its own end (the
+/// drop of `done`) lets the next job go.
+struct Turn {
+    chat: ChatId,
+    seq: u64,
+    previous: Option<oneshot::Receiver<()>>,
+    done: oneshot::Sender<()>,
+}
+
+impl ChatTurns {
+    /// The next turn in `chat`; called in arrival order.
+    fn take(&self, chat: ChatId, seq: u64) -> Turn {
+        let (done, next) = oneshot::channel();
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        Arc::clone(map.entry(chat).or_default())
+        let previous = map.insert(chat, (seq, next)).map(|(_, rx)| rx);
+        Turn {
+            chat,
+            seq,
+            previous,
+            done,
+        }
     }
 
-    /// Forgets a chat's lock when no job holds or waits for it.
-    fn release(&self, chat: ChatId, lock: Arc<tokio::sync::Mutex<()>>) {
+    /// Forgets the chat when the job ending is its last one (nobody waits behind it).
+    fn finish(&self, turn: Turn) {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // Ours and the map's: nobody else has it.
-        if Arc::strong_count(&lock) == 2 {
-            map.remove(&chat);
+        if map.get(&turn.chat).is_some_and(|(seq, _)| *seq == turn.seq) {
+            map.remove(&turn.chat);
         }
+        drop(turn.done);
     }
 
     fn len(&self) -> usize {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+impl Turn {
+    /// Waits until every earlier job of the chat has ended (however it ended).
+    async fn wait(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            // An error means the earlier job's sender is gone: it ended too.
+            let _ = previous.await;
+        }
     }
 }
 
@@ -57,7 +86,7 @@ pub async fn serve<B: Client>(
     stopped: impl Future<Output = ()>,
     stop: impl FnOnce(),
 ) {
-    let locks = Arc::new(ChatLocks::default());
+    let turns = Arc::new(ChatTurns::default());
     let slots = Arc::new(Semaphore::new(IN_FLIGHT));
     let mut jobs = JoinSet::new();
     let mut stop = Some(stop);
@@ -92,16 +121,14 @@ pub async fn serve<B: Client>(
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
             break;
         };
-        let (bot, state, locks) = (bot.clone(), Arc::clone(&state), Arc::clone(&locks));
+        let turn = job.chat().map(|chat| turns.take(chat, u64::from(id)));
+        let (bot, state, turns) = (bot.clone(), Arc::clone(&state), Arc::clone(&turns));
         jobs.spawn(async move {
-            match job.chat() {
-                Some(chat) => {
-                    let lock = locks.get(chat);
-                    {
-                        let _turn = lock.lock().await;
-                        contain(bot, state, id, job).await;
-                    }
-                    locks.release(chat, lock);
+            match turn {
+                Some(mut turn) => {
+                    turn.wait().await;
+                    contain(bot, state, id, job).await;
+                    turns.finish(turn);
                 }
                 None => contain(bot, state, id, job).await,
             }
@@ -109,7 +136,7 @@ pub async fn serve<B: Client>(
         });
     }
     while jobs.join_next().await.is_some() {}
-    log::debug!("{} chat locks left", locks.len());
+    log::debug!("{} chats with jobs left", turns.len());
 }
 
 /// Runs one job on its own task, so that a panic in it is caught here.
@@ -138,5 +165,49 @@ fn apology_for(job: &Job) -> Option<(Reply, Lang)> {
     match job {
         Job::Request { reply, ui, .. } | Job::Button { reply, ui, .. } => Some((*reply, *ui)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_chats_jobs_run_in_arrival_order_whichever_task_starts_first() {
+        let turns = Arc::new(ChatTurns::default());
+        let chat = ChatId(7);
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let first = turns.take(chat, 1);
+        let second = turns.take(chat, 2);
+        // The second job's task starts first and must still wait for the first.
+        let (t2, o2) = (Arc::clone(&turns), Arc::clone(&order));
+        let late = tokio::spawn(async move {
+            let mut turn = second;
+            turn.wait().await;
+            o2.lock().unwrap_or_else(|p| p.into_inner()).push(2);
+            t2.finish(turn);
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(order.lock().unwrap_or_else(|p| p.into_inner()).is_empty());
+        let mut turn = first;
+        turn.wait().await;
+        order.lock().unwrap_or_else(|p| p.into_inner()).push(1);
+        turns.finish(turn);
+        late.await.expect("second job");
+        assert_eq!(*order.lock().unwrap_or_else(|p| p.into_inner()), vec![1, 2]);
+        assert_eq!(turns.len(), 0, "a chat with no jobs is forgotten");
+    }
+
+    #[tokio::test]
+    async fn other_chats_do_not_wait() {
+        let turns = ChatTurns::default();
+        let _busy = turns.take(ChatId(1), 1);
+        let mut other = turns.take(ChatId(2), 2);
+        tokio::time::timeout(Duration::from_secs(1), other.wait())
+            .await
+            .expect("another chat's job starts at once");
+        turns.finish(other);
+        assert_eq!(turns.len(), 1);
     }
 }
