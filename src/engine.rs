@@ -48,7 +48,7 @@ impl Engine {
         let aliases = index::load_aliases(&config)?;
         let (index, rebuilt) = Index::open_or_build(&config, &aliases, progress)?;
         Ok(Engine {
-            table: FactTable::build(&index.meta.facts, &aliases),
+            table: FactTable::build(&index.meta, &aliases),
             index,
             aliases,
             config,
@@ -61,7 +61,7 @@ impl Engine {
         let aliases = index::load_aliases(&config)?;
         let index = Index::build(&config, &aliases, progress)?;
         Ok(Engine {
-            table: FactTable::build(&index.meta.facts, &aliases),
+            table: FactTable::build(&index.meta, &aliases),
             index,
             aliases,
             config,
@@ -72,7 +72,7 @@ impl Engine {
     /// Wraps an index that is already open.
     pub fn from_parts(index: Index, aliases: Aliases, config: Config) -> Engine {
         Engine {
-            table: FactTable::build(&index.meta.facts, &aliases),
+            table: FactTable::build(&index.meta, &aliases),
             index,
             aliases,
             config,

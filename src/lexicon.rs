@@ -59,6 +59,26 @@ pub struct Events {
     pub verbs: Vec<String>,
 }
 
+/// Regular-expression fragments for the kind of a dated event, in documents and questions.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventKinds {
+    pub signing: Vec<String>,
+    pub ratification: Vec<String>,
+    pub entry_into_force: Vec<String>,
+    pub establishment: Vec<String>,
+    pub accession: Vec<String>,
+    pub visit: Vec<String>,
+}
+
+/// Regular-expression fragments for who a dated event concerns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventParties {
+    pub main_pair: Vec<String>,
+    pub place: Vec<String>,
+}
+
 /// Cues looked for in a lowercased question (see the file's header).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +93,15 @@ pub struct QuestionCues {
     pub full_year: Vec<String>,
     pub trend: Vec<String>,
     pub frame_words: Vec<String>,
+}
+
+/// Chat around a question that is not part of it: greetings, courtesy, filler (lowercase,
+/// whole words or phrases).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chatter {
+    pub phrases: Vec<String>,
+    pub words: Vec<String>,
 }
 
 /// How news names currencies and qualifies amounts. Maps are keyed by ISO 4217 code.
@@ -130,6 +159,9 @@ pub struct Lexicon {
     pub events: Events,
     pub question: QuestionCues,
     pub currencies: Currencies,
+    pub chatter: Chatter,
+    pub event_kinds: EventKinds,
+    pub event_parties: EventParties,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -145,6 +177,13 @@ pub fn lexicon() -> &'static Lexicon {
 /// Joins regular-expression fragments into one alternation.
 pub fn alternation(fragments: &[String]) -> String {
     fragments.join("|")
+}
+
+/// A case-insensitive regular expression matching any of `fragments` as whole words.
+/// Panics on a fragment that does not compile: every list is compiled by a test.
+pub fn words_regex(fragments: &[String]) -> regex::Regex {
+    regex::Regex::new(&format!(r"(?i)\b(?:{})\b", alternation(fragments)))
+        .expect("lexicon patterns compile (tested)")
 }
 
 /// Whether any cue occurs in `lower` (a lowercased question padded with spaces).
@@ -176,6 +215,14 @@ mod tests {
                 &l.year_earlier,
                 &l.part_of,
                 &self.events.verbs,
+                &self.event_kinds.signing,
+                &self.event_kinds.ratification,
+                &self.event_kinds.entry_into_force,
+                &self.event_kinds.establishment,
+                &self.event_kinds.accession,
+                &self.event_kinds.visit,
+                &self.event_parties.main_pair,
+                &self.event_parties.place,
                 &self.currencies.weak_names,
                 &self.currencies.money_words,
                 &self.currencies.qualifiers.about,
@@ -198,6 +245,8 @@ mod tests {
                 &q.full_year,
                 &q.trend,
                 &q.frame_words,
+                &self.chatter.phrases,
+                &self.chatter.words,
             ]
         }
     }

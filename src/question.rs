@@ -9,9 +9,12 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::aliases::{Aliases, EntityId};
+use crate::extract::kinds::{kind_spans, kinds_of, Kinds};
 use crate::extract::Measure;
 use crate::lexicon::{self, lexicon};
 use crate::text;
+
+pub mod chatter;
 
 /// The language a question is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -70,13 +73,34 @@ pub struct Question {
     pub period: Option<(u32, u32)>,
     /// Content words (stems) that describe an event: "treaty", "friendship", "signed".
     pub event_words: Vec<EventWord>,
+    /// The kinds of event asked about ("ratify" → ratification), empty when none is named.
+    pub event_kinds: Kinds,
 }
 
 /// A content word of a question, as typed and as stemmed.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventWord {
+    /// The word, lowercased.
     pub word: String,
     pub stem: String,
+    /// Written as a name (capitalised inside the question, or all capitals): a name the
+    /// documents never use cannot be left unmatched.
+    pub name: bool,
+    /// Part of the words that name a kind of event ("signed", "come into force").
+    pub kind: bool,
+}
+
+/// Whether the word at `start..end` of `text` is written as a name: capitalised but not
+/// the question's first word, or all capitals ("EAEU").
+fn written_as_name(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let Some(first) = word.chars().next() else {
+        return false;
+    };
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    let first_word = !text[..start].chars().any(char::is_alphanumeric);
+    all_caps || first.is_uppercase() && !first_word
 }
 
 impl Question {
@@ -133,6 +157,27 @@ fn is_trade_word(word: &str) -> bool {
         })
 }
 
+/// What a question asks to be measured, read with the documents' own measure words
+/// (`[measures]` in the lexicon: "shipments", "вывоз", "ввоз" as well as "exports");
+/// `None` is trade turnover.
+fn asked_measure(text: &str) -> Option<Measure> {
+    static MEASURES: LazyLock<Vec<(Measure, Regex)>> = LazyLock::new(|| {
+        let m = &lexicon().measures;
+        [
+            (Measure::Export, &m.export),
+            (Measure::Import, &m.import),
+            (Measure::Investment, &m.investment),
+        ]
+        .into_iter()
+        .map(|(measure, words)| (measure, lexicon::words_regex(words)))
+        .collect()
+    });
+    MEASURES
+        .iter()
+        .find(|(_, re)| re.is_match(text))
+        .map(|(m, _)| *m)
+}
+
 /// Splits a leading `/command` (with an optional `@BotName`) from the rest.
 pub fn split_command(raw: &str) -> (Option<String>, &str) {
     let t = raw.trim_start();
@@ -159,7 +204,8 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         Some((cut, _)) => &rest[..cut],
         None => rest,
     };
-    let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Greetings, courtesy, mentions, emoji and markup say nothing about what is asked.
+    let text = chatter::strip(rest);
     let lower = format!(" {} ", text.to_lowercase());
     let lang = Lang::detect(&text);
 
@@ -226,27 +272,24 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         Some("when") | Some("date") => Intent::Date,
         Some("timeline") => Intent::Timeline,
         _ if contains_cue(&lower, &lexicon().question.timeline) => Intent::Timeline,
+        // "когда было подписано соглашение о торговле": a date asked of a trade agreement.
         _ if has_trade_word
             && (!years.is_empty()
                 || contains_cue(&lower, &lexicon().question.quantity)
-                || content_words <= 2) =>
+                || content_words <= 2)
+            && !(years.is_empty() && contains_cue(&lower, &lexicon().question.date)) =>
         {
             Intent::Trade
         }
         _ if contains_cue(&lower, &lexicon().question.date) => Intent::Date,
+        // "what was signed in 2003": a kind of event in a year.
+        _ if !years.is_empty() && !has_trade_word && !kinds_of(&text).is_empty() => Intent::Date,
         _ => Intent::Passage,
     };
 
-    let measure = if lower.contains("export") || lower.contains("экспорт") {
-        Some(Measure::Export)
-    } else if lower.contains("import") || lower.contains("импорт") {
-        Some(Measure::Import)
-    } else if lower.contains("invest") || lower.contains("инвест") {
-        Some(Measure::Investment)
-    } else {
-        None
-    };
+    let measure = asked_measure(&text);
 
+    let kind_spans = kind_spans(&text);
     let event_words = words
         .iter()
         .filter(|(t, w)| {
@@ -260,6 +303,8 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         .map(|(t, w)| EventWord {
             word: w.clone(),
             stem: t.term.clone(),
+            name: written_as_name(&text, t.start, t.end),
+            kind: kind_spans.iter().any(|&(a, b)| t.start >= a && t.end <= b),
         })
         .collect();
 
@@ -280,6 +325,7 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
             .first()
             .map(|p| (p.from_month, p.to_month)),
         event_words,
+        event_kinds: kinds_of(&text),
         text,
     }
 }

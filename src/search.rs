@@ -52,6 +52,19 @@ pub struct PlannedTerm {
     /// Index terms (stems) with their weight: the word itself 1.0, typo repairs and
     /// aliases less.
     pub variants: Vec<(String, f32)>,
+    /// The variants that are only guesses at a typo (edit-distance repairs): weaker
+    /// evidence that a passage is about the word.
+    pub repairs: Vec<String>,
+}
+
+impl PlannedTerm {
+    /// The variants that are the word itself, its aliases or synonyms.
+    pub fn sure_variants(&self) -> impl Iterator<Item = &str> {
+        self.variants
+            .iter()
+            .map(|(v, _)| v.as_str())
+            .filter(|v| !self.repairs.iter().any(|r| r == v))
+    }
 }
 
 /// What a question becomes before it is run.
@@ -131,6 +144,7 @@ pub fn plan(index: &Index, aliases: &Aliases, question: &str, opts: &SearchOptio
         }
         let word = question[t.start..t.end].to_string();
         let mut variants: Vec<(String, f32)> = Vec::new();
+        let mut repairs: Vec<String> = Vec::new();
         let own_df = df(&t.term);
         if own_df > 0 {
             variants.push((t.term.clone(), 1.0));
@@ -155,12 +169,20 @@ pub fn plan(index: &Index, aliases: &Aliases, question: &str, opts: &SearchOptio
             }
             for (repaired, _) in fuzzy_terms(&searcher, field, &t.term, text::typo_budget(&word)) {
                 if !variants.iter().any(|(v, _)| *v == repaired) {
+                    repairs.push(repaired.clone());
                     variants.push((repaired, 0.8));
                 }
             }
         }
         let rarity = if own_df > 0 { own_df } else { u64::MAX };
-        terms.push((rarity, PlannedTerm { word, variants }));
+        terms.push((
+            rarity,
+            PlannedTerm {
+                word,
+                variants,
+                repairs,
+            },
+        ));
     }
     if terms.len() > MAX_QUERY_TERMS {
         // Keep the rarest words that the index knows, in question order.
@@ -446,6 +468,18 @@ pub fn snippet(
     highlights: &[(usize, usize)],
     max_chars: usize,
 ) -> (String, Vec<(usize, usize)>) {
+    snippet_showing(text, highlights, None, max_chars)
+}
+
+/// [`snippet`] that also keeps `answer` (a byte range of `text`, such as the number a "how
+/// many" question asks for) inside the window when it fits, so a snippet does not stop
+/// just before what it is shown for.
+pub fn snippet_showing(
+    text: &str,
+    highlights: &[(usize, usize)],
+    answer: Option<(usize, usize)>,
+    max_chars: usize,
+) -> (String, Vec<(usize, usize)>) {
     if text.chars().count() <= max_chars {
         return (text.to_string(), highlights.to_vec());
     }
@@ -466,6 +500,22 @@ pub fn snippet(
         .max()
         .map_or(0, |(_, std::cmp::Reverse(s))| s);
     let mut start = anchor.saturating_sub(max_bytes / 5);
+    if let Some((a, b)) = answer.filter(|&(a, b)| a < b && b <= text.len()) {
+        // Slide the window until the answer and the rest of its clause (up to 80 bytes)
+        // are in view.
+        let rest = &text[b..];
+        let clause = rest
+            .find(['.', ';', ',', '\n'])
+            .map_or(rest.len(), |i| i + 1)
+            .min(80);
+        let want_end = b + clause;
+        if want_end > start + max_bytes {
+            start = want_end - max_bytes;
+        }
+        if a < start {
+            start = a.saturating_sub(max_bytes / 5);
+        }
+    }
     while !text.is_char_boundary(start) {
         start -= 1;
     }
@@ -505,6 +555,26 @@ mod tests {
         let (s, h) = snippet("short text", &[(0, 5)], 100);
         assert_eq!(s, "short text");
         assert_eq!(h, vec![(0, 5)]);
+    }
+
+    #[test]
+    fn snippet_shows_the_answer_after_the_matched_words() {
+        let text = format!(
+            "{} joint ventures operated in the country. During these years, about 400 of them {}",
+            "word ".repeat(50),
+            "tail ".repeat(100)
+        );
+        let jv = text.find("joint").expect("joint");
+        let highlights = [(jv, jv + 5), (jv + 6, jv + 14)];
+        let n = text.find("400").expect("400");
+        let (plain, _) = snippet(&text, &highlights, 60);
+        assert!(!plain.contains("400"), "{plain}");
+        let (shown, hl) = snippet_showing(&text, &highlights, Some((n, n + 3)), 60);
+        assert!(shown.contains("400"), "{shown}");
+        assert!(shown.chars().count() <= 62);
+        assert!(hl
+            .iter()
+            .all(|&(a, b)| shown.is_char_boundary(a) && b <= shown.len()));
     }
 
     #[test]

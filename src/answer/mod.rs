@@ -266,12 +266,23 @@ impl Context<'_> {
         }
     }
 
-    /// Whether the index knows a word (stem) at all.
-    fn known(&self, stem: &str) -> bool {
+    /// How many passages hold a word (stem).
+    fn doc_freq(&self, stem: &str) -> u64 {
         let searcher = self.index.reader.searcher();
         let term = tantivy::Term::from_field_text(self.index.fields.text, stem);
-        searcher.doc_freq(&term).unwrap_or(0) > 0
+        searcher.doc_freq(&term).unwrap_or(0)
     }
+
+    /// How many passages the index holds.
+    fn passages(&self) -> u64 {
+        self.index.passages()
+    }
+}
+
+/// BM25's inverse document frequency of a word found in `df` of `n` passages.
+fn idf(df: u64, n: u64) -> f32 {
+    let (df, n) = (df as f32, n.max(1) as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// The JSON of a stored fact, in the `facts` shape of `ask --json`.

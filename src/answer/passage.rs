@@ -1,5 +1,6 @@
 //! Passage answers: the best passages for a free question, with the matched words marked.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -38,12 +39,16 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
     if asked >= 3 && top.covered * 3 < asked && offset == 0 {
         return None;
     }
+    if offset == 0 && !carries_the_question(ctx, &plan, top) {
+        return None;
+    }
     let mut a = Answer::new(q, AnswerKind::Passage);
     for h in &hits {
         let Some(info) = ctx.index.meta.documents.get(h.doc) else {
             continue;
         };
-        let (snippet, highlights) = search::snippet(&h.text, &h.highlights, 320);
+        let shown = kind.and_then(|re| answer_near(re, &h.text, &h.highlights));
+        let (snippet, highlights) = search::snippet_showing(&h.text, &h.highlights, shown, 320);
         a.sources.push(SourceRef {
             document: info.file.clone(),
             title: info.title.clone(),
@@ -75,6 +80,62 @@ pub(super) fn answer(ctx: &Context, q: &Question, offset: usize) -> Option<Answe
         ),
     });
     Some(a)
+}
+
+/// Whether the best passage carries something the question asks about besides the names
+/// it mentions: one of the question's words that is not a name, found in the passage or
+/// its title as itself, an alias or a synonym (not only as a guess at a typo). "population
+/// of kyrgyzstan" is not answered by a passage that only names Kyrgyzstan, nor "president"
+/// by a passage that says "provided". A question of names alone is answered by them.
+fn carries_the_question(ctx: &Context, plan: &search::QueryPlan, top: &search::Hit) -> bool {
+    let title = ctx
+        .index
+        .meta
+        .documents
+        .get(top.doc)
+        .map_or("", |d| d.title.as_str());
+    let mut analyzer = crate::text::analyzer();
+    let mut asked = false;
+    for t in &plan.terms {
+        let terms = crate::text::terms(&mut analyzer, &t.word);
+        if !ctx.aliases.find(&t.word, &terms, true).is_empty()
+            || ctx.aliases.fuzzy_entity(&t.word).is_some()
+        {
+            continue;
+        }
+        asked = true;
+        let sure: HashSet<String> = t.sure_variants().map(String::from).collect();
+        if !sure.is_empty()
+            && (!crate::text::terms_matching(&top.text, &sure).is_empty()
+                || !crate::text::terms_matching(title, &sure).is_empty())
+        {
+            return true;
+        }
+    }
+    !asked
+}
+
+/// Where a passage holds the kind of answer asked for ("how many" → a number), nearest to
+/// the words that matched (after them when equally near: the answer follows its subject).
+fn answer_near(re: &Regex, text: &str, highlights: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let first = highlights.iter().map(|&(s, _)| s).min()?;
+    let distance = |a: usize| {
+        highlights
+            .iter()
+            .map(|&(s, e)| {
+                if a >= e {
+                    a - e
+                } else {
+                    s.saturating_sub(a) * 2
+                }
+            })
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    re.find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .filter(|&(a, _)| a + 400 >= first)
+        .min_by_key(|&(a, _)| distance(a))
 }
 
 /// What a "how long / how many / when" question's answer looks like in a passage.

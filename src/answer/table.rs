@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 
 use crate::aliases::{Aliases, EntityId};
+use crate::extract::kinds::{kinds_of, Kinds};
 use crate::extract::Fact;
-use crate::index::StoredFact;
+use crate::index::IndexMeta;
 use crate::question::EventWord;
 use crate::text;
 
@@ -16,7 +17,13 @@ use crate::text;
 pub struct FactTerms {
     pub sentence: Vec<u32>,
     pub event: Vec<u32>,
+    /// The stems of the fact's document title.
+    pub title: Vec<u32>,
     pub named: Vec<EntityId>,
+    /// The kinds of event a date's event clause speaks of (empty for money).
+    pub kinds: Kinds,
+    /// The kinds of event its whole sentence speaks of.
+    pub sentence_kinds: Kinds,
 }
 
 #[derive(Debug, Default)]
@@ -26,7 +33,8 @@ pub struct FactTable {
 }
 
 impl FactTable {
-    pub fn build(facts: &[StoredFact], aliases: &Aliases) -> FactTable {
+    pub fn build(meta: &IndexMeta, aliases: &Aliases) -> FactTable {
+        let facts = &meta.facts;
         let mut analyzer = text::analyzer();
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut vocab: Vec<String> = Vec::new();
@@ -36,16 +44,18 @@ impl FactTable {
                 (vocab.len() - 1) as u32
             })
         };
+        // A title's stems, analysed once per document that has facts.
+        let mut titles: HashMap<usize, Vec<u32>> = HashMap::new();
         // Facts of one sentence share its analysis.
-        let mut last: Option<(String, Vec<u32>, Vec<EntityId>)> = None;
+        let mut last: Option<(String, Vec<u32>, Vec<EntityId>, Kinds)> = None;
         let mut terms = Vec::with_capacity(facts.len());
         for sf in facts {
             let (sentence, event) = match &sf.fact {
                 Fact::Money(m) => (&m.sentence, None),
                 Fact::Date(d) => (&d.sentence, Some(&d.event)),
             };
-            let (sent_ids, named) = match &last {
-                Some((s, ids, named)) if s == sentence => (ids.clone(), named.clone()),
+            let (sent_ids, named, sentence_kinds) = match &last {
+                Some((s, ids, named, k)) if s == sentence => (ids.clone(), named.clone(), *k),
                 _ => {
                     let toks = text::terms(&mut analyzer, sentence);
                     let named: Vec<EntityId> = aliases
@@ -59,8 +69,9 @@ impl FactTable {
                         .collect();
                     v.sort_unstable();
                     v.dedup();
-                    last = Some((sentence.clone(), v.clone(), named.clone()));
-                    (v, named)
+                    let k = kinds_of(sentence);
+                    last = Some((sentence.clone(), v.clone(), named.clone(), k));
+                    (v, named, k)
                 }
             };
             let event_ids = event.map_or_else(Vec::new, |e| {
@@ -72,10 +83,26 @@ impl FactTable {
                 v.dedup();
                 v
             });
+            let title = titles
+                .entry(sf.doc)
+                .or_insert_with(|| {
+                    let title = meta.documents.get(sf.doc).map_or("", |d| d.title.as_str());
+                    let mut v: Vec<u32> = text::terms(&mut analyzer, title)
+                        .into_iter()
+                        .map(|t| intern(t.term, &mut vocab))
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    v
+                })
+                .clone();
             terms.push(FactTerms {
                 sentence: sent_ids,
                 event: event_ids,
+                title,
                 named,
+                kinds: event.map_or_else(Kinds::default, |e| kinds_of(e)),
+                sentence_kinds,
             });
         }
         FactTable { vocab, terms }

@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use super::{mentions_in_order, DateMention, Mention, Money, PartialDate, Percent, Period};
+use super::{
+    event_parties, mentions_in_order, DateMention, Mention, Money, PartialDate, Percent, Period,
+};
 use crate::aliases::{Aliases, EntityId, EntityMention};
 use crate::lexicon::{alternation, lexicon};
 use crate::text;
@@ -824,23 +826,23 @@ fn date_facts(
             let mut a = text::analyzer();
             text::terms(&mut a, &event)
         };
-        // The event's own names, then the sentence's; a relations article's title names the
-        // pair when the sentence names fewer than two.
-        let mut parties: Vec<EntityId> = dedup(
-            ctx.aliases
-                .find(&event, &event_terms, false)
-                .into_iter()
-                .map(|m| m.entity)
-                .chain(sc.entities.iter().map(|m| m.entity)),
-        );
-        for &e in title_entities.iter().chain(passage_entities) {
-            if parties.len() >= 2 {
-                break;
-            }
-            if !parties.contains(&e) {
-                parties.push(e);
-            }
-        }
+        let event_names = ctx.aliases.find(&event, &event_terms, false);
+        let sentence_names: Vec<EntityMention> = sc
+            .entities
+            .iter()
+            .map(|m| EntityMention {
+                start: m.start - sc.offset,
+                end: m.end - sc.offset,
+                ..*m
+            })
+            .collect();
+        let parties = event_parties::parties(&event_parties::Around {
+            event: &event,
+            event_names: &event_names,
+            sentence: sc.text,
+            sentence_names: &sentence_names,
+            main_pair: &event_parties::main_pair(title_entities, passage_entities),
+        });
         out.push(DateFact {
             date: d.date,
             text: d.text.clone(),

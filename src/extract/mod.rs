@@ -4,7 +4,9 @@
 
 pub mod currency;
 pub mod dates;
+pub mod event_parties;
 pub mod facts;
+pub mod kinds;
 pub mod money;
 pub mod number;
 pub mod numeric_dates;
