@@ -122,3 +122,82 @@ fn part_year_figures_are_labelled_and_kept_from_full_year_questions() {
         a.text()
     );
 }
+
+#[test]
+fn date_questions_on_the_events_corpus() {
+    check_all(
+        &events_documents(),
+        &repo().join("tests/data/events-questions.jsonl"),
+    );
+}
+
+fn events_documents() -> std::path::PathBuf {
+    repo().join("tests/data/events")
+}
+
+#[test]
+fn a_treaty_name_two_pairs_share_is_two_events_not_a_disagreement() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    let a = engine.ask("When was the Treaty of Good Neighbourliness signed?");
+    let dates: Vec<&str> = a.facts.iter().filter_map(|f| f["date"].as_str()).collect();
+    assert!(
+        dates.contains(&"2001-02-14") && dates.contains(&"1998-10-26"),
+        "{dates:?}\n{}",
+        a.text()
+    );
+    assert!(!a.disagreement, "{}", a.text());
+    // Each date says whose treaty it is.
+    let headline = a.headline.clone().unwrap_or_default();
+    assert!(
+        headline.contains("Ghana") && headline.contains("Peru"),
+        "{headline}"
+    );
+}
+
+#[test]
+fn sources_that_disagree_on_a_signing_date_are_both_shown() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    let a = engine.ask("When did Vietnam and Laos sign the railway agreement?");
+    let dates: Vec<&str> = a.facts.iter().filter_map(|f| f["date"].as_str()).collect();
+    assert!(
+        dates.contains(&"2025-01-05") && dates.contains(&"2025-01-06"),
+        "{dates:?}"
+    );
+    assert!(a.disagreement, "{}", a.text());
+}
+
+#[test]
+fn a_ratification_question_never_gets_the_signing_date() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    for q in [
+        "When did Laos ratify the railway agreement?",
+        "When did Armenia ratify the treaty of friendship with Georgia?",
+    ] {
+        let a = engine.ask(q);
+        let first = a.facts.first().and_then(|f| f["date"].as_str());
+        assert!(
+            first.is_some_and(|d| d != "2025-01-05" && d != "2025-01-06" && d != "1993-05-03"),
+            "{q}: {}",
+            a.text()
+        );
+    }
+}
+
+#[test]
+fn an_event_line_names_parties_its_words_do_not() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    let a = engine.ask("When were diplomatic relations between Armenia and Georgia established?");
+    let line = a.lines.first().cloned().unwrap_or_default();
+    assert!(
+        line.contains("Armenia") && line.contains("Georgia"),
+        "{line}"
+    );
+}
+
+#[test]
+fn no_date_offers_the_closest_events() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    let a = engine.ask("When did Laos sign the treaty of peace and friendship?");
+    assert_eq!(a.kind, factbot::answer::AnswerKind::None, "{}", a.text());
+    assert!(a.facts.is_empty());
+}

@@ -15,6 +15,7 @@ mod faults;
 mod golden;
 mod hostile;
 mod judge;
+mod noise;
 mod offsets;
 mod properties;
 mod service;
