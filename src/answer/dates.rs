@@ -48,11 +48,12 @@ fn sort_key(d: &DateFact) -> (i32, u32, u32) {
     )
 }
 
-/// Whether a date fact concerns every country asked about: its parties and every name in
-/// its sentence count.
+/// Whether a date fact concerns every country asked about: its parties, every name in its
+/// sentence and in its document's title count.
 fn concerns(ctx: &Context, x: &Dated, countries: &[EntityId]) -> bool {
     countries.iter().all(|c| {
         x.terms.named.contains(c)
+            || x.terms.title_named.contains(c)
             || x.d
                 .parties
                 .iter()
@@ -189,12 +190,13 @@ fn weigh(ctx: &Context, q: &Question) -> Option<Weighing> {
     })
 }
 
-/// Where an event has a question word: its clause, its sentence, its title (the passage is
-/// read separately, for the best events only).
+/// Where an event has a question word: its clause, its sentence (unless the word is in the
+/// clause of another date of the sentence), its title (the passage is read separately, for
+/// the best events only).
 fn word_place(w: &Weighted, terms: &FactTerms) -> f32 {
     if intersects(&w.ids, &terms.event) {
         IN_EVENT
-    } else if intersects(&w.ids, &terms.sentence) {
+    } else if intersects(&w.ids, &terms.sentence) && !intersects(&w.ids, &terms.others_events) {
         IN_SENTENCE
     } else if intersects(&w.ids, &terms.title) {
         IN_TITLE

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::aliases::{Aliases, EntityId};
 use crate::extract::kinds::{kinds_of, Kinds};
 use crate::extract::Fact;
-use crate::index::IndexMeta;
+use crate::index::{IndexMeta, StoredFact};
 use crate::question::EventWord;
 use crate::text;
 
@@ -19,11 +19,18 @@ pub struct FactTerms {
     pub event: Vec<u32>,
     /// The stems of the fact's document title.
     pub title: Vec<u32>,
+    /// The entities its sentence names.
     pub named: Vec<EntityId>,
+    /// The entities its document's title names.
+    pub title_named: Vec<EntityId>,
     /// The kinds of event a date's event clause speaks of (empty for money).
     pub kinds: Kinds,
     /// The kinds of event its whole sentence speaks of.
     pub sentence_kinds: Kinds,
+    /// Stems of its sentence that belong to the event clause of another date of the same
+    /// sentence ("Mexico ratified it in December 2019, and Canada's parliament adopted it
+    /// in March 2020": "parliament" is March's, not December's).
+    pub others_events: Vec<u32>,
 }
 
 #[derive(Debug, Default)]
@@ -45,7 +52,7 @@ impl FactTable {
             })
         };
         // A title's stems, analysed once per document that has facts.
-        let mut titles: HashMap<usize, Vec<u32>> = HashMap::new();
+        let mut titles: HashMap<usize, (Vec<u32>, Vec<EntityId>)> = HashMap::new();
         // Facts of one sentence share its analysis.
         let mut last: Option<(String, Vec<u32>, Vec<EntityId>, Kinds)> = None;
         let mut terms = Vec::with_capacity(facts.len());
@@ -83,17 +90,23 @@ impl FactTable {
                 v.dedup();
                 v
             });
-            let title = titles
+            let (title, title_named) = titles
                 .entry(sf.doc)
                 .or_insert_with(|| {
                     let title = meta.documents.get(sf.doc).map_or("", |d| d.title.as_str());
-                    let mut v: Vec<u32> = text::terms(&mut analyzer, title)
+                    let toks = text::terms(&mut analyzer, title);
+                    let named: Vec<EntityId> = aliases
+                        .find(title, &toks, false)
+                        .into_iter()
+                        .map(|m| m.entity)
+                        .collect();
+                    let mut v: Vec<u32> = toks
                         .into_iter()
                         .map(|t| intern(t.term, &mut vocab))
                         .collect();
                     v.sort_unstable();
                     v.dedup();
-                    v
+                    (v, named)
                 })
                 .clone();
             terms.push(FactTerms {
@@ -101,10 +114,13 @@ impl FactTable {
                 event: event_ids,
                 title,
                 named,
+                title_named,
                 kinds: event.map_or_else(Kinds::default, |e| kinds_of(e)),
                 sentence_kinds,
+                others_events: Vec::new(),
             });
         }
+        claim_other_events(facts, &mut terms);
         FactTable { vocab, terms }
     }
 
@@ -139,6 +155,37 @@ impl FactTable {
     }
 }
 
+/// Fills [`FactTerms::others_events`]: the facts of one sentence follow each other.
+fn claim_other_events(facts: &[StoredFact], terms: &mut [FactTerms]) {
+    fn sentence_of(sf: &StoredFact) -> Option<&str> {
+        match &sf.fact {
+            Fact::Date(d) => Some(d.sentence.as_str()),
+            Fact::Money(_) => None,
+        }
+    }
+    let mut i = 0;
+    while i < facts.len() {
+        let key = (facts[i].doc, facts[i].passage, sentence_of(&facts[i]));
+        let mut j = i + 1;
+        while j < facts.len() && (facts[j].doc, facts[j].passage, sentence_of(&facts[j])) == key {
+            j += 1;
+        }
+        if key.2.is_some() && j - i > 1 {
+            for k in i..j {
+                let mut claimed: Vec<u32> = (i..j)
+                    .filter(|&o| o != k)
+                    .flat_map(|o| terms[o].event.iter().copied())
+                    .filter(|id| terms[k].event.binary_search(id).is_err())
+                    .collect();
+                claimed.sort_unstable();
+                claimed.dedup();
+                terms[k].others_events = claimed;
+            }
+        }
+        i = j;
+    }
+}
+
 /// Whether two sorted id lists share an id.
 pub fn intersects(a: &[u32], b: &[u32]) -> bool {
     let (mut i, mut j) = (0, 0);
@@ -150,4 +197,67 @@ pub fn intersects(a: &[u32], b: &[u32]) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{DateFact, PartialDate};
+
+    fn date_fact(sentence: &str, event: &str, year: i32) -> StoredFact {
+        StoredFact {
+            doc: 0,
+            passage: 0,
+            fact: Fact::Date(DateFact {
+                date: PartialDate {
+                    year,
+                    month: None,
+                    day: None,
+                },
+                text: year.to_string(),
+                start: 0,
+                end: 0,
+                event: event.to_string(),
+                parties: Vec::new(),
+                sentence: sentence.to_string(),
+            }),
+        }
+    }
+
+    #[test]
+    fn words_of_another_dated_clause_are_claimed_by_it() {
+        let sentence = "Mexico ratified it in 2019, and Canada's parliament adopted it in 2020.";
+        let facts = vec![
+            date_fact(sentence, "Mexico ratified it", 2019),
+            date_fact(sentence, "and Canada's parliament adopted it", 2020),
+        ];
+        let mut terms: Vec<FactTerms> = facts
+            .iter()
+            .map(|f| {
+                let Fact::Date(d) = &f.fact else {
+                    unreachable!("date facts only")
+                };
+                let mut a = text::analyzer();
+                let mut ids: Vec<u32> = text::terms(&mut a, &d.event)
+                    .iter()
+                    .map(|t| {
+                        if t.term.starts_with("parliament") {
+                            7
+                        } else {
+                            1
+                        }
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                FactTerms {
+                    event: ids,
+                    ..FactTerms::default()
+                }
+            })
+            .collect();
+        claim_other_events(&facts, &mut terms);
+        assert_eq!(terms[0].others_events, vec![7]);
+        assert!(terms[1].others_events.is_empty());
+    }
 }
