@@ -537,29 +537,31 @@ fn parties_label(ctx: &Context, d: &DateFact, lang: Lang) -> String {
         .join("–")
 }
 
-/// "April 8, 1997 — The Treaty of Eternal Friendship, signed." When the event's words name
-/// none of its parties ("The two presidents signed ..."), the parties follow in brackets.
+/// "April 8, 1997 — The Treaty of Eternal Friendship, signed." When the event's words do not
+/// name all its parties ("The two presidents signed ...", "The Argentine Congress ratified
+/// the treaty"), the parties follow in brackets.
 fn event_line(ctx: &Context, d: &DateFact, lang: Lang) -> String {
     let mut line = format!(
         "{} — {}",
         format::date(&d.date, lang),
         format::capitalize(&d.event)
     );
-    if !d.parties.is_empty() && !names_a_party(ctx, d) {
+    if !d.parties.is_empty() && !names_every_party(ctx, d) {
         line.push_str(&format!(" ({})", parties_label(ctx, d, lang)));
     }
     line.push('.');
     line
 }
 
-/// Whether the event's own words name one of its parties.
-fn names_a_party(ctx: &Context, d: &DateFact) -> bool {
+/// Whether the event's own words name every one of its parties.
+fn names_every_party(ctx: &Context, d: &DateFact) -> bool {
     let mut analyzer = text::analyzer();
     let terms = text::terms(&mut analyzer, &d.event);
-    ctx.aliases.find(&d.event, &terms, false).iter().any(|m| {
-        d.parties
-            .iter()
-            .any(|p| ctx.aliases.by_name(p) == Some(m.entity))
+    let named = ctx.aliases.find(&d.event, &terms, false);
+    d.parties.iter().all(|p| {
+        ctx.aliases
+            .by_name(p)
+            .is_some_and(|id| named.iter().any(|m| m.entity == id))
     })
 }
 

@@ -195,6 +195,17 @@ fn an_event_line_names_parties_its_words_do_not() {
 }
 
 #[test]
+fn an_event_line_naming_one_party_names_the_other() {
+    let (engine, _tmp) = engine_for(&events_documents());
+    let a = engine.ask("When did the Argentine Congress ratify the peace treaty with Chile?");
+    let line = a.lines.first().cloned().unwrap_or_default();
+    assert!(
+        line.contains("Argentin") && line.contains("Chile"),
+        "{line}"
+    );
+}
+
+#[test]
 fn no_date_offers_the_closest_events() {
     let (engine, _tmp) = engine_for(&events_documents());
     let a = engine.ask("When did Laos sign the treaty of peace and friendship?");
