@@ -62,6 +62,11 @@ pub struct MoneyFact {
     pub year: Option<i32>,
     pub period: Option<Period>,
     pub measure: Measure,
+    /// What part of trade the figure covers when the text narrows it ("agricultural
+    /// products", "services", "non-oil"): such a figure never answers a question about
+    /// trade as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     pub modality: Modality,
     pub scope: Scope,
     /// Canonical names of the countries or blocs the figure concerns.
@@ -676,6 +681,7 @@ fn money_facts(
             year,
             period,
             measure,
+            category: None,
             modality,
             scope,
             parties: parties
