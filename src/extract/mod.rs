@@ -16,7 +16,10 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
-pub use facts::{extract_facts, DateFact, Fact, FactContext, Measure, Modality, MoneyFact, Scope};
+pub use facts::{
+    extract_explained, extract_facts, DateFact, Explanation, Fact, FactContext, Measure, Modality,
+    MoneyFact, Scope,
+};
 pub use numeric_dates::DateOrder;
 
 /// A money amount as written, normalised to currency units and an ISO 4217 code.

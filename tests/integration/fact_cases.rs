@@ -2,7 +2,8 @@
 //! money facts a careful reader takes from them, in `tests/data/fact-cases.jsonl`.
 //!
 //! Every attribute counts: amount, currency, year, period (months), measure, category,
-//! modality, parties (as a set), percent and whole. A case may say `"xfail": "why"` when
+//! modality, parties (as a set), percent, whole, stated growth and the origin of an export
+//! or import. A case may say `"xfail": "why"` when
 //! today's reading is known to be wrong: it must still fail, so fixing it is noticed.
 //!
 //! Blessing is explicit: `FACTBOT_BLESS=1 cargo test --test integration fact_cases` writes
@@ -33,6 +34,8 @@ fn project(m: &MoneyFact) -> Value {
         "parties": parties,
         "percent": m.percent,
         "whole": m.whole,
+        "growth": m.growth,
+        "origin": m.origin,
     })
 }
 
@@ -80,6 +83,7 @@ fn same(want: &Value, got: &Value) -> bool {
     close(&want["amount"], &got["amount"], 1e-6)
         && close(&field(want, "percent"), &field(got, "percent"), 0.002)
         && close(&field(want, "whole"), &field(got, "whole"), 0.005)
+        && close(&field(want, "growth"), &field(got, "growth"), 0.002)
         && parties(want) == parties(got)
         && [
             "currency", "year", "period", "measure", "category", "modality",
