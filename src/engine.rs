@@ -164,6 +164,10 @@ impl Engine {
             aliases: &self.aliases,
             title: &info.title,
             date_order: self.config.extract.date_order,
+            lead_period: self
+                .index
+                .passage(sf.doc, 0)
+                .and_then(|p| crate::extract::lead_period(&p.text)),
         };
         crate::extract::extract_explained(&stored.text, &ctx)
             .into_iter()

@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use facts::{
-    extract_explained, extract_facts, DateFact, Explanation, Fact, FactContext, Measure, Modality,
-    MoneyFact, Scope,
+    extract_explained, extract_facts, lead_period, DateFact, Explanation, Fact, FactContext,
+    Measure, Modality, MoneyFact, Scope,
 };
 pub use numeric_dates::DateOrder;
 
@@ -334,6 +334,7 @@ mod tests {
                 aliases: &aliases,
                 title: "t",
                 date_order: DateOrder::Dmy,
+                lead_period: None,
             };
             extract_facts(&s, &ctx);
         }

@@ -1,6 +1,7 @@
 //! The fact table: short news texts of our own (with a title and a publication date) and the
 //! money facts a careful reader takes from them, in `tests/data/fact-cases.jsonl`.
 //!
+//! A case may give its document's `lead` (first passage) when the text is a later passage.
 //! Every attribute counts: amount, currency, year, period (months), measure, category,
 //! modality, parties (as a set), percent, whole, stated growth and the origin of an export
 //! or import. A case may say `"xfail": "why"` when
@@ -14,7 +15,7 @@
 
 use chrono::NaiveDate;
 use factbot::aliases::Aliases;
-use factbot::extract::{extract_facts, Fact, FactContext, MoneyFact};
+use factbot::extract::{extract_facts, lead_period, Fact, FactContext, MoneyFact};
 use serde_json::{json, Value};
 
 use crate::support::{assert_all_pass, read_jsonl, repo};
@@ -49,6 +50,7 @@ fn facts_of(case: &Value, aliases: &Aliases) -> Vec<Value> {
         aliases,
         title: case["title"].as_str().unwrap_or(""),
         date_order: Default::default(),
+        lead_period: case["lead"].as_str().and_then(lead_period),
     };
     extract_facts(text, &ctx)
         .iter()

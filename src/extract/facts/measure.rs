@@ -14,6 +14,7 @@ use super::{decide, Explanation, Figure, Measure, MoneyFact, Rule};
 use crate::lexicon::{alternation, lexicon};
 
 const RULES: &[Rule<Measure>] = &[
+    ("change-amount", change_amount),
     ("noun-after", noun_after),
     ("balance-of-trade", balance_of_trade),
     ("nearest-before", nearest_before),
@@ -45,6 +46,24 @@ fn rank(m: Measure) -> usize {
     MEASURES.iter().position(|(x, _)| *x == m).unwrap_or(0)
 }
 
+/// "Imports increased in 2022 by €237 million, to €897.2 million", "вырос на 100 млн
+/// долларов", "an increase of $710 million": an amount of change, not a level of trade.
+fn change_amount(f: &Figure) -> Option<Measure> {
+    let text = f.s.text;
+    let before = text[f.cs..f.start].trim_end();
+    let last = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    if !matches!(last.to_lowercase().as_str(), "by" | "на" | "of") {
+        return None;
+    }
+    let joint = f.cs + before.len() - last.len();
+    // A word of rise or fall within four words before "by"/"of".
+    f.s.cues
+        .change
+        .iter()
+        .any(|c| c.1 <= joint && c.0 >= f.cs && !c.3 && words_between(text, c.1, joint) <= 4)
+        .then_some(Measure::Other)
+}
+
 /// "a 5 billion yuan credit line", "$2 million loan": what follows names the figure.
 fn noun_after(f: &Figure) -> Option<Measure> {
     let text = f.s.text;
@@ -55,7 +74,15 @@ fn noun_after(f: &Figure) -> Option<Measure> {
     f.s.cues
         .measures
         .iter()
-        .any(|&(a, b, m)| m == Measure::Other && a >= f.end && a <= f.end + 2 && b <= window)
+        .any(|&(a, b, m)| {
+            // Right after it, not after a bracket: "$500 billion (deficit of $138 billion)"
+            // is not a deficit.
+            m == Measure::Other
+                && a >= f.end
+                && a <= f.end + 2
+                && b <= window
+                && text[f.end..a].trim().is_empty()
+        })
         .then_some(Measure::Other)
 }
 
@@ -142,6 +169,26 @@ static CATEGORIES: LazyLock<Vec<Category>> = LazyLock::new(|| {
         .collect()
 });
 
+/// "goods and services", "товаров и услуг": all of trade, not a part of it.
+fn with_goods(s: &str, a: usize, b: usize) -> bool {
+    let head: Vec<char> = s[..a].chars().collect();
+    let head: String = head[head.len().saturating_sub(12)..]
+        .iter()
+        .collect::<String>()
+        .to_lowercase();
+    let tail: String = s[b..].chars().take(12).collect::<String>().to_lowercase();
+    [
+        "goods and ",
+        "goods & ",
+        "товаров и ",
+        "товарами и ",
+        "товары и ",
+    ]
+    .iter()
+    .any(|g| head.ends_with(g))
+        || tail.starts_with(" and goods")
+}
+
 /// The categories named in `s` as whole words, with their byte ranges.
 pub fn categories_in(s: &str) -> Vec<(usize, usize, &'static str)> {
     let mut out = Vec::new();
@@ -152,6 +199,7 @@ pub fn categories_in(s: &str) -> Vec<(usize, usize, &'static str)> {
             // "non-oil" is not oil.
             if !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
                 && !after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+                && !with_goods(s, m.start(), m.end())
             {
                 out.push((m.start(), m.end(), c.name.as_str()));
             }
@@ -209,6 +257,8 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["non_oil", "agriculture"]);
         assert!(categories_in("Gasoline prices, boiler").is_empty());
+        assert!(categories_in("trade in goods and services").is_empty());
+        assert!(categories_in("товарооборот товаров и услуг").is_empty());
     }
 }
 
@@ -230,6 +280,16 @@ mod rules {
             measures("Armenia's exports grew, and the $300 million loan was signed in 2022.")[0],
             (Measure::Other, None, "noun-after".into())
         );
+    }
+
+    #[test]
+    fn an_amount_of_change_is_not_a_level() {
+        let m =
+            measures("Imports from Georgia increased in 2022 by $237 million, to $897.2 million.");
+        assert_eq!(m[0], (Measure::Other, None, "change-amount".into()));
+        assert_eq!(m[1].0, Measure::Import);
+        let m = measures("Экспорт в Грузию вырос на 100 млн долларов и составил 400 млн долларов.");
+        assert_eq!((m[0].0, m[1].0), (Measure::Other, Measure::Export));
     }
 
     #[test]

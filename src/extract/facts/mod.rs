@@ -133,6 +133,22 @@ pub struct FactContext<'a> {
     pub title: &'a str,
     /// How all-digit dates whose fields do not settle it are read (`config.toml`).
     pub date_order: super::DateOrder,
+    /// The part of a year the document's lead (its first passage) is about, from
+    /// [`lead_period`]: it dates the figures of later passages that nothing else dates.
+    pub lead_period: Option<Period>,
+}
+
+/// The part of a year a document's lead states, when it states exactly one ("topped $6
+/// billion in the first seven months of 2021"): computed once per document.
+pub fn lead_period(lead: &str) -> Option<Period> {
+    let periods = super::dates::find_periods(lead);
+    let first = periods.first()?;
+    periods
+        .iter()
+        .all(|p| {
+            (p.year, p.from_month, p.to_month) == (first.year, first.from_month, first.to_month)
+        })
+        .then(|| first.clone())
 }
 
 /// Which rules decided each attribute of a money fact, in the order they applied (a base
@@ -188,6 +204,8 @@ struct Doc {
     pub title_entities: Vec<EntityId>,
     /// A part of a year the title names ("… in January–July").
     pub title_period: Option<Period>,
+    /// A part of a year the document's lead names.
+    pub lead_period: Option<Period>,
 }
 
 /// What carries from one sentence into the next.
@@ -263,6 +281,7 @@ pub fn extract_explained(passage: &str, ctx: &FactContext) -> Vec<(Fact, Option<
                 .map(|m| m.entity),
         ),
         title_period: when::title_period(ctx.title, ctx.published),
+        lead_period: ctx.lead_period.clone(),
     };
 
     let mut facts = Vec::new();

@@ -106,7 +106,7 @@ impl<'a> Sentence<'a> {
 /// "compared with", "over", "чем в", "по сравнению с".
 fn is_comparison_base(sentence: &str, at: usize) -> bool {
     static BASE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?:(?-u:\b)(?:than|compared (?:with|to)|versus|vs\.?|over)|чем|сравнению с|сравнении с|относительно)\s+(?:(?:in|в|во)\s+)?$")
+        Regex::new(r"(?i)(?:(?-u:\b)(?:than|compared (?:with|to)|versus|vs\.?|over)|чем|сравнению с|сравнении с|относительно)\s+(?:(?:the )?same period (?:of |in )?|аналогичным периодом )?(?:(?:in|в|во)\s+)?$")
             .expect("comparison base regex")
     });
     let head = &sentence[..at.min(sentence.len())];
@@ -271,6 +271,8 @@ mod tests {
         let s = "Trade reached $4 billion, 24% more than in 2021.";
         assert!(is_comparison_base(s, s.find("2021").unwrap_or(0)));
         let s = "Товарооборот вырос на 10% по сравнению с 2021 годом.";
+        assert!(is_comparison_base(s, s.find("2021").unwrap_or(0)));
+        let s = "Exports were $1 billion, 70 percent more compared to the same period in 2021.";
         assert!(is_comparison_base(s, s.find("2021").unwrap_or(0)));
         let s = "Trade reached $4 billion in 2021.";
         assert!(!is_comparison_base(s, s.find("2021").unwrap_or(0)));

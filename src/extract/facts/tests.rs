@@ -11,6 +11,7 @@ fn facts(text: &str, published: Option<NaiveDate>) -> Vec<Fact> {
             aliases: &aliases,
             title: "Kazakhstan and Kyrgyzstan",
             date_order: Default::default(),
+            lead_period: None,
         },
     )
 }
@@ -25,6 +26,7 @@ pub(super) fn explained(text: &str, title: &str) -> Vec<(MoneyFact, Explanation)
             aliases: &aliases,
             title,
             date_order: Default::default(),
+            lead_period: None,
         },
     )
     .into_iter()

@@ -27,6 +27,7 @@ const RULES: &[Rule<When>] = &[
     ("compared-sentence-year", compared_sentence_year),
     ("previous-sentence", previous_sentence),
     ("title-period", title_period_rule),
+    ("lead-period", lead_period_rule),
 ];
 
 pub(super) fn resolve(f: &Figure, why: &mut Vec<&'static str>) -> When {
@@ -237,6 +238,15 @@ pub(super) fn carry_into_next(s: &Sentence, carry: &mut Carry) {
     } else if !years.is_empty() {
         carry.period = None;
     }
+}
+
+/// A figure nothing in its passage dates, in a document whose lead is about one part of a
+/// year: "Its data show that Cambodian exports to Vietnam accounted for $3.27 billion".
+fn lead_period_rule(f: &Figure) -> Option<When> {
+    if !f.s.years.is_empty() || f.carry.year.is_some() {
+        return None;
+    }
+    f.doc.lead_period.as_ref().map(period_when)
 }
 
 /// A part of a year the document's title states. A title that leaves out the year
