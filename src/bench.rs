@@ -221,9 +221,10 @@ pub fn build(
             aliases,
             title: &d.title,
             date_order: DateOrder::default(),
-            lead_period: crate::extract::lead_period(
-                d.passages.first().map_or("", |p| p.text.as_str()),
-            ),
+            lead_period: crate::extract::lead_period(match d.passages.as_slice() {
+                [lead, _, ..] => lead.text.as_str(),
+                _ => "",
+            }),
         };
         for p in &d.passages {
             text_bytes += p.text.len();

@@ -141,6 +141,9 @@ pub struct FactContext<'a> {
 /// The part of a year a document's lead states, when it states exactly one ("topped $6
 /// billion in the first seven months of 2021"): computed once per document.
 pub fn lead_period(lead: &str) -> Option<Period> {
+    if lead.is_empty() {
+        return None;
+    }
     let periods = super::dates::find_periods(lead);
     let first = periods.first()?;
     periods

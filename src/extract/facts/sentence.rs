@@ -71,9 +71,11 @@ impl<'a> Sentence<'a> {
         }
         sc.starts = clause_starts(sc.text, &protected);
         // "24% more than in 2021", "по сравнению с 2022 годом": the base of a comparison
-        // dates no figure of the sentence.
-        sc.dates
-            .retain(|d| !is_comparison_base(sc.text, d.start - s));
+        // dates no figure of the sentence (looked for only where there is a figure).
+        if !sc.money.is_empty() {
+            sc.dates
+                .retain(|d| !is_comparison_base(sc.text, d.start - s));
+        }
         sc.years = dedup(
             sc.dates
                 .iter()

@@ -259,6 +259,43 @@ pub(super) fn title_period(title: &str, published: Option<NaiveDate>) -> Option<
         return Some(p);
     }
     let published = published?;
+    // Only a title with a month or period word can state a part of a year without a year.
+    let lower = title.to_lowercase();
+    const PERIOD_WORDS: &[&str] = &[
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "half",
+        "quarter",
+        "month",
+        "янв",
+        "фев",
+        "мар",
+        "апр",
+        "мая",
+        "июн",
+        "июл",
+        "авг",
+        "сен",
+        "окт",
+        "ноя",
+        "дек",
+        "полугод",
+        "квартал",
+        "месяц",
+    ];
+    if !PERIOD_WORDS.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
     let dated = format!("{title} {}", published.year());
     crate::extract::dates::find_periods(&dated)
         .into_iter()
