@@ -486,6 +486,16 @@ fn single(ctx: &Context, q: &Question, cands: &[&Candidate], all: &[Candidate]) 
             Lang::Ru => format!("{} — источники расходятся", figures.join(" или ")),
         });
     }
+    // A part of a year the question did not ask for is said in the headline itself.
+    if let (Some(p), None) = (&best.m.period, q.period) {
+        if let Some(h) = a.headline.as_mut() {
+            let when = format::period(p, lang);
+            h.push_str(&match lang {
+                Lang::En => format!(" ({when} only)"),
+                Lang::Ru => format!(" (только {when})"),
+            });
+        }
+    }
     let mut line = describe(ctx, best.m, lang);
     if let Some(note) = format::modality_note(best.m.modality, lang) {
         line = format!("{line}: {note}");

@@ -186,6 +186,17 @@ fn a_mirror_figure_is_labelled_as_one() {
 }
 
 #[test]
+fn a_part_year_figure_for_a_year_question_says_so_in_the_headline() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("trade between Armenia and Georgia in 2023");
+    let h = a.headline.clone().unwrap_or_default();
+    assert_eq!(h, "$412 million (January–July 2023 only)", "{}", a.text());
+    // Asked for that period, the figure is the answer as it is.
+    let a = engine.ask("trade between Armenia and Georgia jan-july 2023");
+    assert_eq!(a.headline.as_deref(), Some("$412 million"), "{}", a.text());
+}
+
+#[test]
 fn part_year_only_answers_say_which_period() {
     let (engine, _tmp) = engine_for(&corpus3());
     let a = engine.ask("экспорт России в Беларусь за весь 2023 год");
