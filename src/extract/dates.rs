@@ -642,13 +642,23 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
                     | "s"
             )
         };
+        // "Trade: 2019 – $1.0 billion; 2020 – $1.1 billion": a year heading an item of a list.
+        let list_item = before.trim_end().ends_with([':', ';'])
+            && after.starts_with(' ')
+            && after_trim.starts_with(['-', '–', '—']);
         // "(2021)": a year in brackets dates what precedes it.
         let bracketed = before.ends_with('(') && after.starts_with(')');
         let era = era_after(after_trim);
         if era == Some(Era::Bc) {
             continue;
         }
-        if (prev_ok || next_is_ru_year || in_list || starts_sentence || bracketed || era.is_some())
+        if (prev_ok
+            || next_is_ru_year
+            || in_list
+            || starts_sentence
+            || list_item
+            || bracketed
+            || era.is_some())
             && !followed_by_unit
         {
             let mut end = m.end();
@@ -777,6 +787,16 @@ mod tests {
                 (2024, 1, 5)
             ]
         );
+    }
+
+    #[test]
+    fn years_heading_list_items() {
+        assert_eq!(
+            dates("Trade: 2019 - $1.0 billion; 2020 – $1.1 billion"),
+            vec!["2019", "2020"]
+        );
+        // A number after a colon with no dash is not a year.
+        assert!(dates("Code: 2019 units").is_empty());
     }
 
     #[test]
