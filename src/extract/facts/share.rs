@@ -11,7 +11,7 @@ use regex::Regex;
 use super::cues::CueHits;
 use super::sentence::Sentence;
 use super::Figure;
-use crate::extract::Percent;
+use crate::extract::{Money, Percent};
 
 static SHARE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:(?:in|for|в|за)\s+\d{4}(?:\s*(?:году|года|г\.))?)?\s*(?:\(|,|—|–|-)?\s*(?:or|i\.e\.|that is|which is|или|что составляет|это)?\s*(?:about|around|almost|nearly|около|почти)?\s*$")
@@ -45,6 +45,7 @@ impl<'a> Links<'a> {
                             && SHARE_LINK.is_match(&s.text[s.rel(m.end).min(len)..s.rel(p.start)])
                     })
                     .and_then(|(p, c)| c.is_none().then_some(*p))
+                    .or_else(|| share_before(s, m, &change))
             })
             .collect();
         let whole_after = (0..s.money.len())
@@ -64,6 +65,23 @@ impl<'a> Links<'a> {
             whole_after,
         }
     }
+}
+
+/// "Uganda accounted for 12.5% of Kenya's exports, or $870 million", "на Грузию пришлось
+/// 5,6% оборота Армении, или 670 млн долларов": the share stated before the figure, when the
+/// figure follows it with "or" and no other figure stands between.
+fn share_before<'a>(s: &Sentence<'a>, m: &Money, change: &[Option<f64>]) -> Option<&'a Percent> {
+    let head = s.text[..s.rel(m.start)].trim_end().to_lowercase();
+    if !(head.ends_with(", or") || head.ends_with(", или")) {
+        return None;
+    }
+    let (p, c) = s
+        .percents
+        .iter()
+        .zip(change)
+        .rfind(|(p, _)| p.end <= m.start)?;
+    let between_figure = s.money.iter().any(|o| o.start >= p.end && o.end <= m.start);
+    (c.is_none() && !between_figure).then_some(*p)
 }
 
 /// Words in `s[a..b]`, or `None` when a figure or another number stands between.
@@ -231,6 +249,26 @@ mod tests {
                 "part-of-previous+computed-share".into()
             )
         );
+    }
+
+    #[test]
+    fn a_share_stated_before_the_figure_is_its_share() {
+        let s = shares("Uganda accounted for 12.5% of Kenya's exports in 2022, or $870 million.");
+        assert_eq!(
+            s[0],
+            (
+                Some(12.5),
+                false,
+                Some(6.96e9),
+                "stated-share+computed-whole".into()
+            )
+        );
+        let s =
+            shares("В 2022 году на Грузию пришлось 5,6% оборота Армении, или 670 млн долларов.");
+        assert_eq!(s[0].0, Some(5.6));
+        // A change is not a share, before the figure or after it.
+        let s = shares("Trade grew by 12% in 2022, or $100 million.");
+        assert_eq!(s[0].0, None);
     }
 
     #[test]
