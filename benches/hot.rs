@@ -37,6 +37,7 @@ fn densest_passage(aliases: &Aliases) -> (String, String) {
             aliases,
             title: &d.title,
             date_order: Default::default(),
+            lead_period: None,
         };
         for p in &d.passages {
             let n = extract_facts(&p.text, &ctx).len();
@@ -56,6 +57,7 @@ fn extraction(c: &mut Criterion) {
         aliases: &aliases,
         title: &title,
         date_order: Default::default(),
+        lead_period: None,
     };
     c.bench_function("extract_facts/densest sample passage", |b| {
         b.iter(|| extract_facts(black_box(&passage), &ctx))

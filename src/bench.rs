@@ -207,6 +207,7 @@ pub fn build(
         aliases,
         title: "",
         date_order: DateOrder::default(),
+        lead_period: None,
     };
     std::hint::black_box(crate::extract::extract_facts(
         "On 1 January 2000 trade in H1 2000 was $1 million, 1% more than last year.",
@@ -220,6 +221,10 @@ pub fn build(
             aliases,
             title: &d.title,
             date_order: DateOrder::default(),
+            lead_period: crate::extract::lead_period(match d.passages.as_slice() {
+                [lead, _, ..] => lead.text.as_str(),
+                _ => "",
+            }),
         };
         for p in &d.passages {
             text_bytes += p.text.len();

@@ -151,6 +151,32 @@ impl Engine {
         answer::fact_json(sf, &self.index)
     }
 
+    /// Which rules decided a money fact's attributes, found by reading its passage again
+    /// (`None` for a date, or when the passage is gone).
+    pub fn explain(&self, sf: &StoredFact) -> Option<crate::extract::Explanation> {
+        let crate::extract::Fact::Money(m) = &sf.fact else {
+            return None;
+        };
+        let info = self.index.meta.documents.get(sf.doc)?;
+        let stored = self.index.passage(sf.doc, sf.passage)?;
+        let ctx = crate::extract::FactContext {
+            published: info.date,
+            aliases: &self.aliases,
+            title: &info.title,
+            date_order: self.config.extract.date_order,
+            lead_period: self
+                .index
+                .passage(sf.doc, 0)
+                .and_then(|p| crate::extract::lead_period(&p.text)),
+        };
+        crate::extract::extract_explained(&stored.text, &ctx)
+            .into_iter()
+            .find_map(|(f, why)| match f {
+                crate::extract::Fact::Money(x) if x.start == m.start => why,
+                crate::extract::Fact::Money(_) | crate::extract::Fact::Date(_) => None,
+            })
+    }
+
     /// Files skipped at build time, with the reason.
     pub fn skipped(&self) -> &[(String, String)] {
         &self.index.meta.skipped

@@ -169,6 +169,10 @@ fn extract_all(corpus: &Corpus, aliases: &Aliases, date_order: DateOrder) -> Vec
             aliases,
             title: &d.title,
             date_order,
+            lead_period: extract::lead_period(match d.passages.as_slice() {
+                [lead, _, ..] => lead.text.as_str(),
+                _ => "",
+            }),
         };
         for p in &d.passages {
             for fact in extract::extract_facts(&p.text, &ctx) {

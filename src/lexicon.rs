@@ -52,6 +52,19 @@ pub struct Links {
     pub part_of: Vec<String>,
 }
 
+/// Regular-expression fragments that tie a figure to a period stated before it, mark a
+/// percentage as a change, and narrow a figure to a part of trade.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureWords {
+    pub same_period: Vec<String>,
+    pub rise: Vec<String>,
+    pub fall: Vec<String>,
+    pub after_only: Vec<String>,
+    /// Category name → the words that name it.
+    pub categories: BTreeMap<String, Vec<String>>,
+}
+
 /// Regular-expression fragments for dated events.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -162,6 +175,7 @@ pub struct Lexicon {
     pub chatter: Chatter,
     pub event_kinds: EventKinds,
     pub event_parties: EventParties,
+    pub figures: FigureWords,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -223,6 +237,10 @@ mod tests {
                 &self.event_kinds.visit,
                 &self.event_parties.main_pair,
                 &self.event_parties.place,
+                &self.figures.same_period,
+                &self.figures.rise,
+                &self.figures.fall,
+                &self.figures.after_only,
                 &self.currencies.weak_names,
                 &self.currencies.money_words,
                 &self.currencies.qualifiers.about,
@@ -262,7 +280,8 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles() {
-        for l in lexicon().pattern_lists() {
+        let categories = lexicon().figures.categories.values().map(Vec::as_slice);
+        for l in lexicon().pattern_lists().into_iter().chain(categories) {
             for w in l {
                 regex::Regex::new(w).unwrap_or_else(|e| panic!("pattern {w:?}: {e}"));
             }

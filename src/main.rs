@@ -67,6 +67,10 @@ enum Command {
     Facts {
         #[arg(long)]
         json: bool,
+        /// Say which rule decided each attribute of a money fact (year, measure, category,
+        /// modality, parties, share).
+        #[arg(long)]
+        explain: bool,
     },
     /// Measure index build and answer latency on a corpus (the documents folder, or a
     /// JSON Lines file of passages) and a query set.
@@ -475,24 +479,40 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Facts { json } => {
+        Command::Facts { json, explain } => {
             let engine = open_engine(load_config(&cli, true)?)?;
             let mut out = std::io::stdout().lock();
             for sf in engine.facts() {
-                let v = engine.fact_json(sf);
+                let mut v = engine.fact_json(sf);
+                let why = if *explain { engine.explain(sf) } else { None };
                 if *json {
+                    if let Some(e) = &why {
+                        v["explain"] = serde_json::to_value(e)?;
+                    }
                     writeln!(out, "{v}")?;
-                } else {
-                    let doc = v["document"].as_str().unwrap_or("");
-                    let line = match v["type"].as_str() {
-                        Some("money") => format!(
-                            "money {:>16} {:4} year={} measure={} modality={} parties={} percent={}",
-                            v["amount"], v["currency"].as_str().unwrap_or("?"), v["year"], v["measure"].as_str().unwrap_or(""),
-                            v["modality"].as_str().unwrap_or(""), v["parties"], v["percent"]
-                        ),
-                        _ => format!("date  {:>16} {}", v["date"].as_str().unwrap_or(""), v["event"].as_str().unwrap_or("")),
-                    };
-                    writeln!(out, "{line}  [{doc} #{}]", v["passage"])?;
+                    continue;
+                }
+                let doc = v["document"].as_str().unwrap_or("");
+                let line = match &sf.fact {
+                    extract::Fact::Money(_) => format!(
+                        "money {:>16} {:4} year={} measure={} modality={} parties={} percent={}",
+                        v["amount"],
+                        v["currency"].as_str().unwrap_or("?"),
+                        v["year"],
+                        v["measure"].as_str().unwrap_or(""),
+                        v["modality"].as_str().unwrap_or(""),
+                        v["parties"],
+                        v["percent"]
+                    ),
+                    extract::Fact::Date(_) => format!(
+                        "date  {:>16} {}",
+                        v["date"].as_str().unwrap_or(""),
+                        v["event"].as_str().unwrap_or("")
+                    ),
+                };
+                writeln!(out, "{line}  [{doc} #{}]", v["passage"])?;
+                if let Some(e) = why {
+                    writeln!(out, "      why: {}", e.line())?;
                 }
             }
             Ok(ExitCode::SUCCESS)

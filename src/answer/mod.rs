@@ -399,7 +399,7 @@ fn actual_years(ctx: &Context, keep: impl Fn(crate::extract::Measure) -> bool) -
             Fact::Money(m) if m.modality == crate::extract::Modality::Actual && keep(m.measure) => {
                 m.year
             }
-            _ => None,
+            Fact::Money(_) | Fact::Date(_) => None,
         })
         .collect();
     years.sort_unstable();

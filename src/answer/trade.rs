@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 
 use super::table::{intersects, FactTerms};
 use super::{fact_json, trade_years, Answer, AnswerKind, Citation, Context, SeriesPoint};
+use crate::extract::facts::{categories_in, origin_asked};
 use crate::extract::{Fact, Measure, Modality, MoneyFact, Scope};
 use crate::format;
 use crate::index::StoredFact;
 use crate::question::{Lang, Question};
+use crate::text;
 
 struct Candidate<'a> {
     sf: &'a StoredFact,
@@ -24,15 +26,52 @@ fn word_ids(ctx: &Context, q: &Question) -> Vec<Vec<u32>> {
         .collect()
 }
 
+/// What a question narrows a figure to beyond its measure, years and countries.
+struct Asked {
+    /// The part of trade it names ("agricultural", "non-oil", "услуг").
+    category: Option<&'static str>,
+    /// For exports or imports between two countries: the one the goods come from.
+    origin: Option<String>,
+}
+
+fn asked(ctx: &Context, q: &Question) -> Asked {
+    let origin = q.measure.and_then(|m| {
+        let mut analyzer = text::analyzer();
+        let terms = text::terms(&mut analyzer, &q.text);
+        let found = ctx.aliases.find(&q.text, &terms, true);
+        origin_asked(&q.text, &found, m, &q.countries).map(|id| ctx.aliases.entity(id).name.clone())
+    });
+    Asked {
+        category: categories_in(&q.text).first().map(|c| c.2),
+        origin,
+    }
+}
+
+/// Exports seen from the other side are imports: the mirror of one measure.
+fn mirrors(a: Measure, b: Measure) -> bool {
+    matches!(
+        (a, b),
+        (Measure::Export, Measure::Import) | (Measure::Import, Measure::Export)
+    )
+}
+
 /// How well a figure fits the question, or `None` when it cannot answer it at all.
 fn score(
     ctx: &Context,
     q: &Question,
+    asked: &Asked,
     m: &MoneyFact,
     terms: &FactTerms,
     words: &[Vec<u32>],
 ) -> Option<i32> {
     let mut s = 0;
+    // A figure for a part of trade answers only a question about that part, and a question
+    // about a part is never answered with the whole.
+    match (m.category.as_deref(), asked.category) {
+        (Some(c), Some(want)) if c == want => s += 3,
+        (None, None) => {}
+        (Some(_), _) | (None, Some(_)) => return None,
+    }
     let hedged = m.modality != Modality::Actual;
     match (q.wants_hedged, hedged) {
         (true, true) => s += 4,
@@ -41,13 +80,30 @@ fn score(
         (false, true) => return None,
         (false, false) => s += 2,
     }
+    let origin_matches = asked
+        .origin
+        .as_deref()
+        .map(|o| m.origin.as_deref().map(|fo| fo == o));
     match q.measure {
-        Some(want) if m.measure == want => s += 4,
+        // A flow the other way never answers: "Armenia's exports to Georgia" is not
+        // "Georgia's exports to Armenia".
+        Some(want) if m.measure == want && origin_matches == Some(Some(false)) => return None,
+        Some(want) if m.measure == want => {
+            s += if origin_matches == Some(Some(true)) {
+                6
+            } else {
+                4
+            }
+        }
+        // The same flow reported by the other side: used only when nothing better is there.
+        Some(want) if mirrors(want, m.measure) && origin_matches == Some(Some(true)) => s += 1,
         // Turnover does not answer a question about exports, imports or investment.
         Some(_) => return None,
         None => match m.measure {
             Measure::Turnover => s += 3,
-            Measure::Export | Measure::Import => s -= 2,
+            // Exports or imports are not the trade asked about: "trade in 2021" is never
+            // answered with one side's flow.
+            Measure::Export | Measure::Import => return None,
             Measure::Other if hedged && q.wants_hedged => {}
             Measure::Investment | Measure::Other => return None,
         },
@@ -120,12 +176,13 @@ fn score(
 
 fn candidates<'a>(ctx: &'a Context, q: &Question) -> Vec<Candidate<'a>> {
     let words = word_ids(ctx, q);
+    let asked = asked(ctx, q);
     ctx.stored_facts()
         .iter()
         .zip(&ctx.table.terms)
         .filter_map(|(sf, terms)| match &sf.fact {
             Fact::Money(m) => {
-                score(ctx, q, m, terms, &words).map(|score| Candidate { sf, m, score })
+                score(ctx, q, &asked, m, terms, &words).map(|score| Candidate { sf, m, score })
             }
             Fact::Date(_) => None,
         })
@@ -143,7 +200,7 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
     }
     if let Some(&year) = q.years.first() {
         let of_year: Vec<&Candidate> = all.iter().filter(|c| c.m.year == Some(year)).collect();
-        return single(ctx, q, &of_year);
+        return single(ctx, q, &of_year, &all);
     }
     let usable: Vec<&Candidate> = all.iter().collect();
     if q.wants_trend && !q.wants_hedged {
@@ -157,7 +214,7 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
         }
     }
     if q.wants_hedged {
-        return single(ctx, q, &usable);
+        return single(ctx, q, &usable, &all);
     }
     // No year: the latest actual figure, with the other years as a series behind it.
     let actual: Vec<&Candidate> = usable
@@ -176,7 +233,7 @@ pub(super) fn answer(ctx: &Context, q: &Question) -> Option<Answer> {
         .copied()
         .filter(|c| c.m.year == Some(latest))
         .collect();
-    let mut a = single(ctx, q, &of_year)?;
+    let mut a = single(ctx, q, &of_year, &all)?;
     if let Some(s) = series(ctx, q, &actual, None) {
         if s.series.len() >= 2 {
             let intro = if q.lang == Lang::Ru {
@@ -211,6 +268,8 @@ fn same_quantity(a: &MoneyFact, b: &MoneyFact) -> bool {
         && pa == pb
         && a.scope == b.scope
         && a.currency == b.currency
+        && a.category == b.category
+        && a.origin == b.origin
 }
 
 fn differs(a: f64, b: f64) -> bool {
@@ -229,13 +288,27 @@ fn describe(ctx: &Context, m: &MoneyFact, lang: Lang) -> String {
         }
         _ => format::measure(m.measure, lang).to_string(),
     };
+    let what = match &m.category {
+        Some(c) => format!("{what} ({})", c.replace('_', "-")),
+        None => what,
+    };
+    // The goods' way, when the text says it: "exports (Georgia → Armenia)".
+    let flow = m.origin.as_deref().and_then(|o| {
+        let to = m.parties.iter().find(|p| p.as_str() != o)?;
+        Some(format!(
+            " ({} → {})",
+            ctx.party(o, lang),
+            ctx.party(to, lang)
+        ))
+    });
     let parties = match (m.scope, lang, names.len()) {
+        _ if flow.is_some() && names.len() == 2 => flow.unwrap_or_default(),
         (_, _, 0) => String::new(),
         (Scope::Total, Lang::En, _) => format!(" of {}", names[0]),
         (Scope::Total, Lang::Ru, _) => format!(" ({})", names[0]),
         (_, Lang::En, 1) => format!(" of {}", names[0]),
         (_, Lang::Ru, 1) => format!(" ({})", names[0]),
-        // Direction is not tracked: "exports (Kazakhstan and Uzbekistan)", not "between".
+        // Direction unknown: "exports (Kazakhstan and Uzbekistan)", not "between".
         (_, Lang::En, _) if matches!(m.measure, Measure::Export | Measure::Import) => {
             format!(" ({})", format::list(&names, lang))
         }
@@ -273,7 +346,89 @@ fn share_line(m: &MoneyFact, lang: Lang) -> Option<String> {
     })
 }
 
-fn single(ctx: &Context, q: &Question, cands: &[&Candidate]) -> Option<Answer> {
+/// What a figure is, for telling figures of the same quantity in different years apart.
+fn kind_key(m: &MoneyFact) -> impl PartialEq {
+    let mut p = m.parties.clone();
+    p.sort();
+    (
+        m.measure,
+        p,
+        m.currency.clone(),
+        m.scope,
+        m.category.clone(),
+        m.origin.clone(),
+        m.period.as_ref().map(|p| (p.from_month, p.to_month)),
+    )
+}
+
+/// A growth question ("how much did trade grow in 2022") leads with the change: the one
+/// the text states for the figure, else the one computed from the year before's figure of
+/// the same kind.
+fn growth_headline(
+    ctx: &Context,
+    best: &Candidate,
+    all: &[Candidate],
+    lang: Lang,
+) -> Option<(String, Option<String>)> {
+    let m = best.m;
+    let amount = format::money(m.amount, m.currency.as_deref(), lang);
+    if let Some(g) = m.growth {
+        let pct = format::percent(g, true, lang);
+        return Some((
+            match lang {
+                Lang::En => format!("{pct} (to {amount})"),
+                Lang::Ru => format!("{pct} (до {amount})"),
+            },
+            None,
+        ));
+    }
+    let year = m.year?;
+    let key = kind_key(m);
+    let before = all
+        .iter()
+        .filter(|c| {
+            c.m.year == Some(year - 1)
+                && c.m.modality == Modality::Actual
+                && kind_key(c.m) == key
+                && c.m.amount > 0.0
+        })
+        .max_by_key(|c| c.score)?;
+    let change = (m.amount / before.m.amount - 1.0) * 100.0;
+    let pct = format::percent(change, true, lang);
+    let was = format::money(before.m.amount, before.m.currency.as_deref(), lang);
+    let headline = match lang {
+        Lang::En => format!("{pct} (from {was} in {} to {amount} in {year})", year - 1),
+        Lang::Ru => format!("{pct} (с {was} в {} г. до {amount} в {year} г.)", year - 1),
+    };
+    let line = format!(
+        "{} — {}",
+        match lang {
+            Lang::En => format!("Computed from the figure for {}", year - 1),
+            Lang::Ru => format!("Рассчитано по цифре за {} г.", year - 1),
+        },
+        ctx.cite(before.sf, lang)
+    );
+    Some((headline, Some(line)))
+}
+
+/// A share question leads with the percentage and the whole it is a share of.
+fn share_headline(m: &MoneyFact, lang: Lang) -> Option<String> {
+    let pct = format::percent(m.percent?, false, lang);
+    let amount = format::money(m.amount, m.currency.as_deref(), lang);
+    Some(match (m.whole, lang) {
+        (Some(w), Lang::En) => format!(
+            "{pct} of {} ({amount})",
+            format::money(w, m.currency.as_deref(), lang)
+        ),
+        (Some(w), Lang::Ru) => format!(
+            "{pct} от {} ({amount})",
+            format::money(w, m.currency.as_deref(), lang)
+        ),
+        (None, _) => format!("{pct} ({amount})"),
+    })
+}
+
+fn single(ctx: &Context, q: &Question, cands: &[&Candidate], all: &[Candidate]) -> Option<Answer> {
     let best = cands.iter().max_by(|a, b| {
         a.score
             .cmp(&b.score)
@@ -304,8 +459,19 @@ fn single(ctx: &Context, q: &Question, cands: &[&Candidate]) -> Option<Answer> {
         .filter(|c| !differs(c.m.amount, best.m.amount))
         .collect();
 
+    let mut computed_from = None;
     if disagreeing.is_empty() {
         a.headline = Some(amount);
+        if q.wants_share {
+            if let Some(h) = share_headline(best.m, lang) {
+                a.headline = Some(h);
+            }
+        } else if q.wants_trend {
+            if let Some((h, line)) = growth_headline(ctx, best, all, lang) {
+                a.headline = Some(h);
+                computed_from = line;
+            }
+        }
     } else {
         a.disagreement = true;
         let mut figures = vec![amount];
@@ -320,6 +486,16 @@ fn single(ctx: &Context, q: &Question, cands: &[&Candidate]) -> Option<Answer> {
             Lang::Ru => format!("{} — источники расходятся", figures.join(" или ")),
         });
     }
+    // A part of a year the question did not ask for is said in the headline itself.
+    if let (Some(p), None) = (&best.m.period, q.period) {
+        if let Some(h) = a.headline.as_mut() {
+            let when = format::period(p, lang);
+            h.push_str(&match lang {
+                Lang::En => format!(" ({when} only)"),
+                Lang::Ru => format!(" (только {when})"),
+            });
+        }
+    }
     let mut line = describe(ctx, best.m, lang);
     if let Some(note) = format::modality_note(best.m.modality, lang) {
         line = format!("{line}: {note}");
@@ -327,6 +503,21 @@ fn single(ctx: &Context, q: &Question, cands: &[&Candidate]) -> Option<Answer> {
     a.lines.push(format!("{line}."));
     if let Some(s) = share_line(best.m, lang) {
         a.lines.push(s);
+    }
+    if let Some(g) = best.m.growth.filter(|_| !q.wants_trend) {
+        a.lines.push(match lang {
+            Lang::En => format!("{} on the period before.", format::percent(g, true, lang)),
+            Lang::Ru => format!("{} к предыдущему периоду.", format::percent(g, true, lang)),
+        });
+    }
+    if let Some(l) = computed_from {
+        a.lines.push(l);
+    }
+    if q.measure.is_some_and(|want| mirrors(want, best.m.measure)) {
+        a.lines.push(match lang {
+            Lang::En => "The documents give no figure for the side asked: this is the same flow as the other country reports it (a mirror figure).".to_string(),
+            Lang::Ru => "Для запрошенной стороны цифры в документах нет: это тот же поток по данным другой страны (зеркальная цифра).".to_string(),
+        });
     }
     a.lines.push(format!(
         "“{}” — {}",
@@ -386,11 +577,7 @@ fn series(
         .values()
         .flatten()
         .max_by_key(|c| (c.score, c.m.period.is_none()))?;
-    let key = |m: &MoneyFact| {
-        let mut p = m.parties.clone();
-        p.sort();
-        (m.measure, p, m.currency.clone(), m.scope)
-    };
+    let key = kind_key;
     let anchor_key = key(anchor.m);
     let mut points: Vec<&Candidate> = Vec::new();
     for list in by_year.values() {
@@ -553,32 +740,51 @@ fn dedup_citations(ctx: &Context, points: &[&Candidate]) -> Vec<Citation> {
     out
 }
 
-/// No figure fits: say which years the documents do have.
+/// No figure fits: say which years the documents have figures of this kind for, and what
+/// they give for the year asked (other countries or measures, part of the year, a
+/// forecast) without ever saying they have what they do not.
 pub(super) fn nothing(ctx: &Context, q: &Question) -> Answer {
-    let years = trade_years(ctx);
     let lang = q.lang;
-    let asked = match (q.range, q.years.first()) {
+    let asked_when = match (q.range, q.years.first()) {
         (Some((a, b)), _) => format!("{a}–{b}"),
         (None, Some(y)) => y.to_string(),
         _ => String::new(),
     };
-    let mut line = match (lang, asked.is_empty()) {
-        (Lang::En, false) => format!("I found no trade figure for {asked} in the documents."),
+    let mut line = match (lang, asked_when.is_empty()) {
+        (Lang::En, false) => format!("I found no trade figure for {asked_when} in the documents."),
         (Lang::En, true) => {
             "I found no trade figure that fits this question in the documents.".to_string()
         }
-        (Lang::Ru, false) => format!("В документах нет данных о торговле за {asked}."),
+        (Lang::Ru, false) => format!("В документах нет данных о торговле за {asked_when}."),
         (Lang::Ru, true) => "В документах нет цифр, подходящих к этому вопросу.".to_string(),
+    };
+    // Years with a full-year actual figure of the kind asked: those are the ones to offer.
+    let mut fitting: Vec<i32> = candidates(ctx, q)
+        .iter()
+        .filter(|c| c.m.modality == Modality::Actual && c.m.period.is_none())
+        .filter_map(|c| c.m.year)
+        .filter(|y| !q.years.contains(y))
+        .collect();
+    fitting.sort_unstable();
+    fitting.dedup();
+    let years = if fitting.is_empty() && q.countries.is_empty() {
+        trade_years(ctx)
+            .into_iter()
+            .filter(|y| !q.years.contains(y))
+            .collect()
+    } else {
+        fitting
     };
     if !years.is_empty() {
         let ys: Vec<String> = years.iter().map(i32::to_string).collect();
         line.push(' ');
         line.push_str(&match lang {
-            Lang::En => format!("They give figures for {}.", format::list(&ys, lang)),
-            Lang::Ru => format!("Есть данные за {}.", format::list(&ys, lang)),
+            Lang::En => format!("They give such figures for {}.", format::list(&ys, lang)),
+            Lang::Ru => format!("Такие данные есть за {}.", format::list(&ys, lang)),
         });
     }
-    // Say what the documents do have for that year: a part-year figure, a forecast.
+    // Say what the documents do have for that year: a part-year figure, a forecast, or a
+    // figure of another kind (each labelled, so none reads as the answer).
     if let Some(&year) = q.years.first() {
         let relaxed = Question {
             wants_hedged: true,
@@ -586,20 +792,50 @@ pub(super) fn nothing(ctx: &Context, q: &Question) -> Answer {
             period: None,
             ..q.clone()
         };
+        let asked = asked(ctx, q);
         let near: Vec<&MoneyFact> = ctx
             .stored_facts()
             .iter()
             .zip(&ctx.table.terms)
             .filter_map(|(sf, terms)| match &sf.fact {
                 Fact::Money(m)
-                    if m.year == Some(year) && score(ctx, &relaxed, m, terms, &[]).is_some() =>
+                    if m.year == Some(year)
+                        && score(ctx, &relaxed, &asked, m, terms, &[]).is_some() =>
                 {
                     Some(m)
                 }
-                _ => None,
+                Fact::Money(_) | Fact::Date(_) => None,
             })
             .take(3)
             .collect();
+        // Nothing of the kind asked: what that year's figures are about instead.
+        let near = if near.is_empty() {
+            ctx.stored_facts()
+                .iter()
+                .filter_map(|sf| match &sf.fact {
+                    Fact::Money(m)
+                        if m.year == Some(year)
+                            && m.modality == Modality::Actual
+                            && m.measure != Measure::Other =>
+                    {
+                        Some(m)
+                    }
+                    Fact::Money(_) | Fact::Date(_) => None,
+                })
+                .take(3)
+                .collect()
+        } else {
+            near
+        };
+        if !near.is_empty() {
+            line.push_str(
+                match lang {
+                    Lang::En => format!("\nFor {year} they give only:"),
+                    Lang::Ru => format!("\nЗа {year} год есть только:"),
+                }
+                .as_str(),
+            );
+        }
         for m in near {
             let what = describe(ctx, m, lang);
             let note = format::modality_note(m.modality, lang)

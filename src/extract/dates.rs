@@ -87,7 +87,7 @@ static YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(?P<y>1[89]\d\d|20\d\d)(?-u:\b)").expect("year regex"));
 
 static RELATIVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?P<en>last|this|next|previous|current|the following|the previous)\s+year(?-u:\b)|(?P<ru>в\s+(?:прошлом|прошедшем|этом|текущем|следующем|будущем|минувшем)\s+году)")
+    Regex::new(r"(?i)(?-u:\b)(?P<en>last|this|next|previous|current|the following|the previous|the past)\s+year(?:'s)?(?-u:\b)|(?P<ru>в\s+(?:прошлом|прошедшем|этом|текущем|следующем|будущем|минувшем)\s+году|(?:прошлого|прошедшего|минувшего|текущего|этого|следующего)\s+года|за\s+(?:прошлый|прошедший|минувший|текущий|этот)\s+год)")
         .expect("relative year regex")
 });
 
@@ -96,16 +96,49 @@ static PERIOD_RES: LazyLock<Vec<(Regex, PeriodKind)>> = LazyLock::new(|| {
     vec![
         (r(format!(r"(?i:(?-u:\b)(?P<m1>{EN_MONTH})\.?\s*(?:-|–|—|to|through|till|until)\s*(?P<m2>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})(?-u:\b))")), PeriodKind::MonthRange),
         (r(format!(r"(?i:(?P<m1>{RU_MONTH})\s*(?:-|–|—)\s*(?P<m2>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::MonthRange),
+        // "between January and August 2021", "с января по август 2021 года".
+        (r(format!(r"(?i:(?-u:\b)between\s+(?P<m1>{EN_MONTH})\.?\s+and\s+(?P<m2>{EN_MONTH})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})(?-u:\b))")), PeriodKind::MonthRange),
+        (r(format!(r"(?i:с\s+(?P<m1>{RU_MONTH})\s+по\s+(?P<m2>{RU_MONTH})\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::MonthRange),
         (r(r"(?i:(?-u:\b)(?P<h>first|second|1st|2nd)\s+half\s+of\s+(?:the\s+year\s+)?(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Half),
         (r(r"(?-u:\b)H(?P<h>[12])\s*(?P<y>\d{4})(?-u:\b)".into()), PeriodKind::Half),
         (r(format!(r"(?i:(?P<h>перв\w*|втор\w*|1-?м|2-?м|I|II)\s+полугоди\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Half),
         (r(r"(?i:(?-u:\b)(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter\s+of\s+(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Quarter),
         (r(r"(?-u:\b)Q(?P<q>[1-4])\s*(?P<y>\d{4})(?-u:\b)".into()), PeriodKind::Quarter),
         (r(format!(r"(?i:(?P<q>перв\w*|втор\w*|трет\w*|четверт\w*|I|II|III|IV)\s+квартал\w*\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Quarter),
-        (r(r"(?i:(?-u:\b)(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\s+of\s+(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Months),
+        (r(r"(?i:(?-u:\b)(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+months\s+(?:of\s+)?(?P<y>\d{4})(?-u:\b))".into()), PeriodKind::Months),
         (r(format!(r"(?i:(?-u:\b)(?P<n>\d{{1,2}})\s+(?:месяц\w*|мес\.)\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Months),
+        // "первые пять месяцев 2023 года": Russian number words (no ASCII word boundary).
+        (r(format!(r"(?i:(?P<n>{RU_MONTH_COUNT})\s+(?:месяц\w*|мес\.)\s+(?P<y>\d{{4}}){RU_YEAR_WORD})")), PeriodKind::Months),
     ]
 });
+
+/// Russian words for two to eleven months, both cases ("пять", "пяти").
+const RU_MONTH_COUNT: &str = "двух|два|тр[её]х|три|четыр[её]х|четыре|пяти|пять|шести|шесть|семи|семь|восьми|восемь|девяти|девять|десяти|десять|одиннадцати|одиннадцать";
+
+/// The number a word of [`RU_MONTH_COUNT`] says.
+fn ru_month_count(word: &str) -> Option<u32> {
+    const STEMS: [&str; 10] = [
+        "дв",
+        "тр",
+        "четыр",
+        "пят",
+        "шест",
+        "сем",
+        "восем",
+        "девят",
+        "десят",
+        "одиннадцат",
+    ];
+    let w = word.replace('ё', "е");
+    // "восемь"/"восьми" and "семь"/"семи": the longer stem first.
+    let w = w.replace("восьм", "восем");
+    STEMS
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| w.starts_with(*s))
+        .max_by_key(|(_, s)| s.len())
+        .map(|(i, _)| i as u32 + 2)
+}
 
 #[derive(Clone, Copy)]
 enum PeriodKind {
@@ -294,15 +327,19 @@ pub fn find_periods(text: &str) -> Vec<Period> {
                 }
                 PeriodKind::Months => {
                     let raw = caps.name("n").map_or("", |x| x.as_str()).to_lowercase();
-                    let n = raw.parse::<u32>().ok().or_else(|| {
-                        [
-                            "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                            "eleven",
-                        ]
-                        .iter()
-                        .position(|w| *w == raw)
-                        .map(|i| i as u32 + 2)
-                    });
+                    let n = raw
+                        .parse::<u32>()
+                        .ok()
+                        .or_else(|| {
+                            [
+                                "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                "ten", "eleven",
+                            ]
+                            .iter()
+                            .position(|w| *w == raw)
+                            .map(|i| i as u32 + 2)
+                        })
+                        .or_else(|| ru_month_count(&raw));
                     match n {
                         Some(n) if (1..12).contains(&n) => (1, n),
                         _ => continue,
@@ -420,7 +457,13 @@ pub fn find(
                 continue;
             }
             let l = m.as_str().to_lowercase();
+            // "over the past year" is the last twelve months: the calendar year before only
+            // early in the year.
+            if l.contains("past") && pub_date.month() > 3 {
+                continue;
+            }
             let delta = if l.contains("last")
+                || l.contains("past")
                 || l.contains("previous")
                 || l.contains("прошл")
                 || l.contains("прошедш")
@@ -599,13 +642,23 @@ fn find_years(text: &str, taken: &mut Vec<(usize, usize)>, out: &mut Vec<DateMen
                     | "s"
             )
         };
+        // "Trade: 2019 – $1.0 billion; 2020 – $1.1 billion": a year heading an item of a list.
+        let list_item = before.trim_end().ends_with([':', ';'])
+            && after.starts_with(' ')
+            && after_trim.starts_with(['-', '–', '—']);
         // "(2021)": a year in brackets dates what precedes it.
         let bracketed = before.ends_with('(') && after.starts_with(')');
         let era = era_after(after_trim);
         if era == Some(Era::Bc) {
             continue;
         }
-        if (prev_ok || next_is_ru_year || in_list || starts_sentence || bracketed || era.is_some())
+        if (prev_ok
+            || next_is_ru_year
+            || in_list
+            || starts_sentence
+            || list_item
+            || bracketed
+            || era.is_some())
             && !followed_by_unit
         {
             let mut end = m.end();
@@ -698,13 +751,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn periods() {
-        let p = find_periods("in January-September 2021 and the first half of 2019, H2 2020, за январь–март 2022 года, за 9 месяцев 2023 года");
-        let got: Vec<(i32, u32, u32)> = p
+    /// (year, first month, last month) of each period found.
+    fn months_of(text: &str) -> Vec<(i32, u32, u32)> {
+        find_periods(text)
             .iter()
             .map(|p| (p.year, p.from_month, p.to_month))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn periods() {
+        let got = months_of("in January-September 2021 and the first half of 2019, H2 2020, за январь–март 2022 года, за 9 месяцев 2023 года");
         assert_eq!(
             got,
             vec![
@@ -715,5 +772,56 @@ mod tests {
                 (2023, 1, 9)
             ]
         );
+    }
+
+    #[test]
+    fn periods_between_two_months_and_counted_in_russian_words() {
+        let got = months_of("between January and August 2021, с января по май 2022 года, за первые пять месяцев 2023 года, восьми месяцев 2020 года, 1st 5 months 2024");
+        assert_eq!(
+            got,
+            vec![
+                (2021, 1, 8),
+                (2022, 1, 5),
+                (2023, 1, 5),
+                (2020, 1, 8),
+                (2024, 1, 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn years_heading_list_items() {
+        assert_eq!(
+            dates("Trade: 2019 - $1.0 billion; 2020 – $1.1 billion"),
+            vec!["2019", "2020"]
+        );
+        // A number after a colon with no dash is not a year.
+        assert!(dates("Code: 2019 units").is_empty());
+    }
+
+    #[test]
+    fn relative_years_in_every_case() {
+        let on = NaiveDate::from_ymd_opt(2024, 2, 1);
+        for (text, year) in [
+            ("по итогам минувшего года", 2023),
+            ("за прошлый год", 2023),
+            ("в текущем году", 2024),
+            ("last year's trade", 2023),
+            ("over the past year", 2023),
+        ] {
+            let got: Vec<i32> = find(text, on, &[], DateOrder::Dmy)
+                .iter()
+                .map(|d| d.date.year)
+                .collect();
+            assert_eq!(got, vec![year], "{text}");
+        }
+        // In the middle of a year, "the past year" is the last twelve months, not a year.
+        assert!(find(
+            "over the past year",
+            NaiveDate::from_ymd_opt(2024, 7, 1),
+            &[],
+            DateOrder::Dmy
+        )
+        .is_empty());
     }
 }

@@ -18,7 +18,10 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize, Serializer};
 
-pub use facts::{extract_facts, DateFact, Fact, FactContext, Measure, Modality, MoneyFact, Scope};
+pub use facts::{
+    extract_explained, extract_facts, lead_period, DateFact, Explanation, Fact, FactContext,
+    Measure, Modality, MoneyFact, Scope,
+};
 pub use numeric_dates::DateOrder;
 
 /// A money amount as written, normalised to currency units and an ISO 4217 code.
@@ -333,6 +336,7 @@ mod tests {
                 aliases: &aliases,
                 title: "t",
                 date_order: DateOrder::Dmy,
+                lead_period: None,
             };
             extract_facts(&s, &ctx);
         }

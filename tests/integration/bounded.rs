@@ -57,6 +57,7 @@ fn million_digit_line_is_no_figure() {
         aliases: &aliases,
         title: "t",
         date_order: Default::default(),
+        lead_period: None,
     };
     extract_facts(&text, &ctx);
     let (engine, _tmp) = engine_for(&sample_documents());

@@ -147,3 +147,35 @@ fn passage_numbers_agree_in_text_json_and_facts() {
         "{line} against {fact}"
     );
 }
+
+/// `facts --explain` says which rule decided each attribute of a figure.
+#[test]
+fn facts_explain_names_the_deciding_rules() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = factbot(tmp.path())
+        .args(["facts", "--explain"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    let why = lines
+        .by_ref()
+        .find(|l| l.contains("160700000"))
+        .and_then(|_| lines.next())
+        .unwrap_or_else(|| panic!("no 2002 figure in: {text}"));
+    assert!(
+        why.trim_start().starts_with("why: year=") && why.contains("measure="),
+        "{why}"
+    );
+    let out = factbot(tmp.path())
+        .args(["facts", "--json", "--explain"])
+        .output()
+        .expect("run");
+    let first_money = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["type"] == "money")
+        .expect("a money fact");
+    assert!(first_money["explain"]["year"].is_array(), "{first_money}");
+}

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use factbot::extract::{self, Mention};
 use serde_json::Value;
 
-use crate::support::{read_jsonl, repo};
+use crate::support::{assert_all_pass, read_jsonl, repo};
 
 fn found(m: &Mention) -> Option<Value> {
     let v = m.to_json();
@@ -78,11 +78,5 @@ fn extraction_table() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases fail:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_all_pass(&failures, cases.len());
 }

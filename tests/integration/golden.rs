@@ -94,6 +94,14 @@ fn second_corpus_questions() {
 }
 
 #[test]
+fn third_corpus_trade_questions() {
+    check_all(
+        &repo().join("tests/data/corpus3"),
+        &repo().join("tests/data/corpus3-questions.jsonl"),
+    );
+}
+
+#[test]
 fn sources_that_disagree_are_both_shown() {
     let (engine, _tmp) = engine_for(&repo().join("tests/data/corpus2"));
     let a = engine.ask("trade between Kazakhstan and China in 2022");
@@ -211,4 +219,77 @@ fn no_date_offers_the_closest_events() {
     let a = engine.ask("When did Laos sign the treaty of peace and friendship?");
     assert_eq!(a.kind, factbot::answer::AnswerKind::None, "{}", a.text());
     assert!(a.facts.is_empty());
+}
+
+fn corpus3() -> std::path::PathBuf {
+    repo().join("tests/data/corpus3")
+}
+
+#[test]
+fn no_figure_message_never_offers_the_year_asked() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("trade between Armenia and Georgia in 2021");
+    assert_eq!(a.kind, factbot::answer::AnswerKind::None, "{}", a.text());
+    let text = a.text();
+    let offered = text
+        .split("They give such figures for")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or("");
+    assert!(!offered.contains("2021"), "{text}");
+    // It says what there is for 2021 instead (Armenia's exports, a figure of another kind).
+    assert!(text.contains("For 2021 they give only"), "{text}");
+}
+
+#[test]
+fn share_questions_lead_with_the_percentage_and_its_whole() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("what share of Serbia's trade is Hungary");
+    let h = a.headline.clone().unwrap_or_default();
+    assert!(h.starts_with("5.3% of") && h.contains("68.5"), "{h}");
+}
+
+#[test]
+fn growth_questions_lead_with_the_growth() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("how much did trade between Armenia and Georgia grow in 2022");
+    assert!(
+        a.headline.as_deref().unwrap_or("").starts_with("+14%"),
+        "{}",
+        a.text()
+    );
+    // Computed from two years when the text states no change.
+    let a = engine.ask("how much did trade between Brazil and Argentina grow in 2022");
+    let h = a.headline.clone().unwrap_or_default();
+    assert!(h.starts_with("+8%") && h.contains("2021"), "{h}");
+}
+
+#[test]
+fn a_mirror_figure_is_labelled_as_one() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("Vietnam's imports from Thailand in 2023");
+    assert_eq!(a.to_json()["facts"][0]["amount"], 12.7e9, "{}", a.text());
+    assert!(a.text().contains("mirror"), "{}", a.text());
+    // The flow the other way is never given for it.
+    let a = engine.ask("Thailand's imports from Vietnam in 2023");
+    assert_eq!(a.to_json()["facts"][0]["amount"], 7.4e9, "{}", a.text());
+}
+
+#[test]
+fn a_part_year_figure_for_a_year_question_says_so_in_the_headline() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("trade between Armenia and Georgia in 2023");
+    let h = a.headline.clone().unwrap_or_default();
+    assert_eq!(h, "$412 million (January–July 2023 only)", "{}", a.text());
+    // Asked for that period, the figure is the answer as it is.
+    let a = engine.ask("trade between Armenia and Georgia jan-july 2023");
+    assert_eq!(a.headline.as_deref(), Some("$412 million"), "{}", a.text());
+}
+
+#[test]
+fn part_year_only_answers_say_which_period() {
+    let (engine, _tmp) = engine_for(&corpus3());
+    let a = engine.ask("экспорт России в Беларусь за весь 2023 год");
+    assert_eq!(a.kind, factbot::answer::AnswerKind::None, "{}", a.text());
+    assert!(a.text().contains("только часть года"), "{}", a.text());
 }

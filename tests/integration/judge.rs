@@ -116,6 +116,13 @@ pub fn judge(q: &Value, ans: &Value) -> Result<(), String> {
                     expected_amounts(exp)
                 ));
             }
+            // The repo's own sets may also say what the headline leads with (a growth rate,
+            // a share); the shared evaluation tool does not read this key.
+            if let Some(h) = exp["headline_contains"].as_str() {
+                if !ans["headline"].as_str().unwrap_or("").contains(h) {
+                    return why(format!("headline without {h:?}"));
+                }
+            }
             if let Some(p) = exp["percent"].as_f64() {
                 let in_facts = facts
                     .iter()

@@ -10,6 +10,7 @@ mod cli;
 mod corpus;
 mod deploy;
 mod extraction;
+mod fact_cases;
 mod fake_telegram;
 mod faults;
 mod golden;

@@ -92,3 +92,11 @@ fn noise_leaves_second_corpus_answers_alone() {
 fn noise_leaves_events_answers_alone() {
     check(&repo().join("tests/data/events"), "events-questions.jsonl");
 }
+
+#[test]
+fn noise_leaves_third_corpus_answers_alone() {
+    check(
+        &repo().join("tests/data/corpus3"),
+        "corpus3-questions.jsonl",
+    );
+}

@@ -169,6 +169,7 @@ proptest! {
             aliases: aliases(),
             title: "Kazakhstan",
             date_order: Default::default(),
+            lead_period: None,
         };
         extract_facts(&text, &ctx);
     }

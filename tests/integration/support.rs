@@ -43,3 +43,14 @@ pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{}: {e}: {l}", path.display())))
         .collect()
 }
+
+/// Fails with every failure of a table of cases listed.
+pub fn assert_all_pass(failures: &[String], cases: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        cases,
+        failures.join("\n")
+    );
+}
