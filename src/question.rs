@@ -117,6 +117,25 @@ static RANGE_RE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?-u:\b)(1[89]\d\d|20\d\d)(?-u:\b)").expect("year regex"));
 
+/// The part of a year a question asks about, as months: a stated period ("Q1 2024",
+/// "jan-july 2023", "за 9 месяцев 2023 года"), else one month with its year ("jan 2017",
+/// "в марте 2023 года"), so a figure for another month never answers it.
+fn asked_period(text: &str) -> Option<(u32, u32)> {
+    use crate::extract::{dates, DateOrder, Grain};
+    if let Some(p) = dates::find_periods(text).first() {
+        return Some((p.from_month, p.to_month));
+    }
+    let months: Vec<u32> = dates::find(text, None, &[], DateOrder::default())
+        .iter()
+        .filter(|d| d.date.grain() == Grain::Month)
+        .filter_map(|d| d.date.month)
+        .collect();
+    match months.as_slice() {
+        [m] => Some((*m, *m)),
+        _ => None,
+    }
+}
+
 fn contains_cue(lower: &str, cues: &[String]) -> bool {
     lexicon::contains_cue(lower, cues)
 }
@@ -321,9 +340,7 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         wants_hedged: contains_cue(&lower, &lexicon().question.hedged),
         wants_trend: contains_cue(&lower, &lexicon().question.trend) || range.is_some(),
         wants_full_year: contains_cue(&lower, &lexicon().question.full_year),
-        period: crate::extract::dates::find_periods(&text)
-            .first()
-            .map(|p| (p.from_month, p.to_month)),
+        period: asked_period(&text),
         event_words,
         event_kinds: kinds_of(&text),
         text,
@@ -393,6 +410,18 @@ mod tests {
         let x = q("exports of kazahstan in 2020");
         assert_eq!(x.measure, Some(Measure::Export));
         assert_eq!(x.countries.len(), 1);
+    }
+
+    #[test]
+    fn a_month_with_its_year_is_the_period_asked() {
+        assert_eq!(q("zim imports from sa jan 2017").period, Some((1, 1)));
+        assert_eq!(q("экспорт в марте 2023 года").period, Some((3, 3)));
+        assert_eq!(q("trade jan-july 2023").period, Some((1, 7)));
+        assert_eq!(q("Q1 2024 trade").period, Some((1, 3)));
+        // A day is not a part of a year, and two months are not one period.
+        assert_eq!(q("trade on 5 March 2017").period, None);
+        assert_eq!(q("trade in March 2017 and May 2018").period, None);
+        assert_eq!(q("trade 2017").period, None);
     }
 
     #[test]
