@@ -544,9 +544,10 @@ fn ends_sentence(text: &str, chars: &[(usize, char)], i: usize) -> bool {
         "млн", "млрд", "трлн", "долл", "руб", "см", "рис", "стр", "пр",
     ];
     if ABBREV.contains(&lower.as_str()) {
-        // "млн." and "г." end sentences too when the next word is capitalised and the
-        // abbreviation closes a figure; prefer not splitting, which is the safer error.
-        return false;
+        // "…на $99,7 млн. В 2016 году…": after an abbreviation that closes a figure, a word
+        // in title case starts a new sentence (inside one, a lowercase word or a code like
+        // "USD" follows). After "г." a name often goes on the sentence, so it never splits.
+        return closes_a_figure(&lower) && title_case_at(chars, j);
     }
     // A single capital letter (an initial, or "U.S.") is not a sentence end.
     let letters: Vec<char> = word.chars().filter(|ch| *ch != '.').collect();
@@ -554,6 +555,20 @@ fn ends_sentence(text: &str, chars: &[(usize, char)], i: usize) -> bool {
         return false;
     }
     true
+}
+
+/// Abbreviations of a scale or currency that end a figure ("млн.", "руб.").
+fn closes_a_figure(abbrev: &str) -> bool {
+    matches!(abbrev, "тыс" | "млн" | "млрд" | "трлн" | "долл" | "руб")
+}
+
+/// Whether the word at `chars[j]` is written in title case: a capital, then a small letter
+/// or the end of the word ("В", "A"), not a code in capitals ("USD").
+fn title_case_at(chars: &[(usize, char)], j: usize) -> bool {
+    let first = chars.get(j).map(|&(_, c)| c);
+    let second = chars.get(j + 1).map(|&(_, c)| c);
+    first.is_some_and(char::is_uppercase)
+        && second.is_none_or(|c| c.is_lowercase() || c.is_whitespace())
 }
 
 /// Damerau–Levenshtein (optimal string alignment) distance on characters,
@@ -688,6 +703,23 @@ mod tests {
                 "Next one"
             ]
         );
+    }
+
+    #[test]
+    fn a_figure_abbreviation_before_a_title_case_word_ends_a_sentence() {
+        let t = "В 2014 году товарооборот составил $99,7 млн. В 2016 году он упал до $2 млн.";
+        assert_eq!(sentences(t).len(), 2);
+        // Inside a sentence, a lowercase word or a currency code follows the abbreviation.
+        assert_eq!(
+            sentences("Экспорт составил 5 млн. долларов в 2016 году.").len(),
+            1
+        );
+        assert_eq!(
+            sentences("Экспорт составил 5 млн. USD в 2016 году.").len(),
+            1
+        );
+        // After "г." a name goes on the sentence.
+        assert_eq!(sentences("В 1997 г. Казахстан подписал договор.").len(), 1);
     }
 
     #[test]
