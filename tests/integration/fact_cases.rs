@@ -88,7 +88,7 @@ fn same(want: &Value, got: &Value) -> bool {
         && close(&field(want, "growth"), &field(got, "growth"), 0.002)
         && parties(want) == parties(got)
         && [
-            "currency", "year", "period", "measure", "category", "modality",
+            "currency", "year", "period", "measure", "category", "modality", "origin",
         ]
         .iter()
         .all(|k| field(want, k) == field(got, k))
