@@ -325,6 +325,27 @@ fn question_words_are_not_codes() {
 }
 
 #[test]
+fn three_letter_codes_name_countries_only_as_codes() {
+    assert_eq!(in_question("col-ven trade"), vec!["Colombia", "Venezuela"]);
+    assert_eq!(in_question("trade PER CHL 2024"), vec!["Peru", "Chile"]);
+    for q in [
+        "can peru and chile trade more",
+        "trade per capita and the col de la croix",
+        "mar 2024 trade",
+        "AND WHAT ABOUT TRADE",
+    ] {
+        let found = in_question(q);
+        assert!(
+            found.iter().all(|n| n == "Peru" || n == "Chile"),
+            "{q}: {found:?}"
+        );
+    }
+    for text in ["CAN and PER in capitals", "The Col du Galibier", "ARE THEY"] {
+        assert!(in_document(text).is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn word_codes_count_in_upper_case_lists_and_compounds() {
     assert_eq!(
         in_question("US trade with CN"),
