@@ -94,25 +94,34 @@ fn carries_the_question(ctx: &Context, plan: &search::QueryPlan, top: &search::H
         .documents
         .get(top.doc)
         .map_or("", |d| d.title.as_str());
+    // One pass over the passage and its title for every word's sure variants at once.
+    let sure: HashSet<String> = plan
+        .terms
+        .iter()
+        .flat_map(|t| t.sure_variants())
+        .map(String::from)
+        .collect();
+    let found: HashSet<String> = if sure.is_empty() {
+        HashSet::new()
+    } else {
+        crate::text::terms_matching(&top.text, &sure)
+            .into_iter()
+            .chain(crate::text::terms_matching(title, &sure))
+            .map(|t| t.term)
+            .collect()
+    };
     let mut analyzer = crate::text::analyzer();
-    let mut asked = false;
-    for t in &plan.terms {
-        let terms = crate::text::terms(&mut analyzer, &t.word);
-        if !ctx.aliases.find(&t.word, &terms, true).is_empty()
-            || ctx.aliases.fuzzy_entity(&t.word).is_some()
-        {
-            continue;
-        }
-        asked = true;
-        let sure: HashSet<String> = t.sure_variants().map(String::from).collect();
-        if !sure.is_empty()
-            && (!crate::text::terms_matching(&top.text, &sure).is_empty()
-                || !crate::text::terms_matching(title, &sure).is_empty())
-        {
-            return true;
-        }
-    }
-    !asked
+    let mut is_name = |word: &str| {
+        let terms = crate::text::terms(&mut analyzer, word);
+        !ctx.aliases.find(word, &terms, true).is_empty() || ctx.aliases.fuzzy_entity(word).is_some()
+    };
+    let (carried, missing): (Vec<_>, Vec<_>) = plan
+        .terms
+        .iter()
+        .partition(|t| t.sure_variants().any(|v| found.contains(v)));
+    // Names are checked only where they decide: a carried word that is not a name settles
+    // it; otherwise the passage carries only names, enough when the question asks only names.
+    carried.iter().any(|t| !is_name(&t.word)) || missing.iter().all(|t| is_name(&t.word))
 }
 
 /// Where a passage holds the kind of answer asked for ("how many" → a number), nearest to
