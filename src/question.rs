@@ -119,9 +119,13 @@ static YEAR_RE: LazyLock<Regex> =
 
 /// The part of a year a question asks about, as months: a stated period ("Q1 2024",
 /// "jan-july 2023", "за 9 месяцев 2023 года"), else one month with its year ("jan 2017",
-/// "в марте 2023 года"), so a figure for another month never answers it.
-fn asked_period(text: &str) -> Option<(u32, u32)> {
+/// "в марте 2023 года"), so a figure for another month never answers it. Both need a year,
+/// so a question without one (`has_year`) is not searched for them: dates are costly to find.
+fn asked_period(text: &str, has_year: bool) -> Option<(u32, u32)> {
     use crate::extract::{dates, DateOrder, Grain};
+    if !has_year {
+        return None;
+    }
     if let Some(p) = dates::find_periods(text).first() {
         return Some((p.from_month, p.to_month));
     }
@@ -327,6 +331,7 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         })
         .collect();
 
+    let period = asked_period(&text, !years.is_empty());
     Question {
         raw: raw.to_string(),
         intent,
@@ -340,7 +345,7 @@ pub fn parse(raw: &str, aliases: &Aliases) -> Question {
         wants_hedged: contains_cue(&lower, &lexicon().question.hedged),
         wants_trend: contains_cue(&lower, &lexicon().question.trend) || range.is_some(),
         wants_full_year: contains_cue(&lower, &lexicon().question.full_year),
-        period: asked_period(&text),
+        period,
         event_words,
         event_kinds: kinds_of(&text),
         text,
