@@ -405,6 +405,12 @@ impl Aliases {
         out
     }
 
+    /// Whether a stem has aliases or synonyms at all: when it has none, [`Self::same_meaning`]
+    /// with it is plain equality, and a scan over a vocabulary can skip the lookups.
+    pub fn has_other_forms(&self, stem: &str) -> bool {
+        self.names.contains_key(stem) || self.synonyms.contains_key(stem)
+    }
+
     /// True when two stems are the same word, aliases or synonyms of each other.
     pub fn same_meaning(&self, a: &str, b: &str) -> bool {
         if a == b {

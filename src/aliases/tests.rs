@@ -402,3 +402,29 @@ fn neighbouring_names_keep_their_own_countries() {
     }
     assert!(in_question("new jersey chili mail").is_empty());
 }
+
+#[test]
+fn a_stem_without_other_forms_means_only_itself() {
+    let a = Aliases::builtin();
+    let mut an = text::analyzer();
+    let stems: Vec<String> = text::terms(
+        &mut an,
+        "ties relations treaty pact agreement kernel module договор Kazakhstan Kazakh \
+         казахстанский trade turnover established set visit",
+    )
+    .into_iter()
+    .map(|t| t.term)
+    .collect();
+    let mut related = 0;
+    for x in &stems {
+        for y in &stems {
+            if x != y && a.same_meaning(x, y) {
+                related += 1;
+                assert!(a.has_other_forms(y), "{x} ~ {y}");
+            }
+        }
+    }
+    // The list holds synonyms and names, so the check above is not vacuous.
+    assert!(related >= 4, "{related}");
+    assert!(!a.has_other_forms("kernel"));
+}

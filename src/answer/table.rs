@@ -37,6 +37,30 @@ pub struct FactTerms {
 pub struct FactTable {
     pub vocab: Vec<String>,
     pub terms: Vec<FactTerms>,
+    /// What [`FactTable::matches`] needs of each vocabulary stem, worked out once.
+    shapes: Vec<StemShape>,
+}
+
+/// A vocabulary stem's length, script and Latin spelling, for the scan of every question
+/// word over the vocabulary.
+#[derive(Debug, Default)]
+struct StemShape {
+    chars: usize,
+    cyrillic: bool,
+    latin: String,
+    latin_chars: usize,
+}
+
+impl StemShape {
+    fn of(stem: &str) -> StemShape {
+        let latin = text::transliterate(stem);
+        StemShape {
+            chars: stem.chars().count(),
+            cyrillic: text::is_cyrillic(stem),
+            latin_chars: latin.chars().count(),
+            latin,
+        }
+    }
 }
 
 impl FactTable {
@@ -121,7 +145,12 @@ impl FactTable {
             });
         }
         claim_other_events(facts, &mut terms);
-        FactTable { vocab, terms }
+        let shapes = vocab.iter().map(|s| StemShape::of(s)).collect();
+        FactTable {
+            vocab,
+            terms,
+            shapes,
+        }
     }
 
     /// The vocabulary ids a question word matches: the same stem, an alias or synonym, a
@@ -131,22 +160,26 @@ impl FactTable {
         let cyrillic = text::is_cyrillic(&w.stem);
         let latin = text::transliterate(&w.stem);
         let len = w.stem.chars().count();
+        let latin_len = latin.chars().count();
+        let other_forms = aliases.has_other_forms(&w.stem);
+        // Length bounds go first: an edit distance within the budget needs lengths within it.
         let mut out: Vec<u32> = self
             .vocab
             .iter()
+            .zip(&self.shapes)
             .enumerate()
-            .filter(|(_, s)| {
-                let slen = s.chars().count();
+            .filter(|(_, (s, shape))| {
                 **s == w.stem
-                    || aliases.same_meaning(s, &w.stem)
+                    || (other_forms && aliases.same_meaning(s, &w.stem))
                     || (len >= 5
-                        && slen >= 5
-                        && slen.abs_diff(len) <= budget
+                        && shape.chars >= 5
+                        && shape.chars.abs_diff(len) <= budget
                         && text::edit_distance(s, &w.stem, budget) <= budget)
-                    || (cyrillic != text::is_cyrillic(s)
-                        && latin.chars().count() >= 5
-                        && slen >= 4
-                        && text::edit_distance(&text::transliterate(s), &latin, budget) <= budget)
+                    || (cyrillic != shape.cyrillic
+                        && latin_len >= 5
+                        && shape.chars >= 4
+                        && shape.latin_chars.abs_diff(latin_len) <= budget
+                        && text::edit_distance(&shape.latin, &latin, budget) <= budget)
             })
             .map(|(i, _)| i as u32)
             .collect();
