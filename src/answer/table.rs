@@ -63,18 +63,52 @@ impl StemShape {
     }
 }
 
+/// The table's vocabulary while it is built: each stem once, with its id.
+#[derive(Default)]
+struct Vocab {
+    analyzer: Option<tantivy::tokenizer::TextAnalyzer>,
+    ids: HashMap<String, u32>,
+    stems: Vec<String>,
+}
+
+impl Vocab {
+    /// The ids of a text's stems, sorted, each once.
+    fn stems(&mut self, text: &str) -> Vec<u32> {
+        let toks = text::terms(self.analyzer.get_or_insert_with(text::analyzer), text);
+        self.intern(toks)
+    }
+
+    /// [`Vocab::stems`] and the entities the text names.
+    fn stems_and_names(&mut self, aliases: &Aliases, text: &str) -> (Vec<u32>, Vec<EntityId>) {
+        let toks = text::terms(self.analyzer.get_or_insert_with(text::analyzer), text);
+        let named = aliases
+            .find(text, &toks, false)
+            .into_iter()
+            .map(|m| m.entity)
+            .collect();
+        (self.intern(toks), named)
+    }
+
+    fn intern(&mut self, toks: Vec<text::Term>) -> Vec<u32> {
+        let mut v: Vec<u32> = toks
+            .into_iter()
+            .map(|t| {
+                *self.ids.entry(t.term).or_insert_with_key(|k| {
+                    self.stems.push(k.clone());
+                    (self.stems.len() - 1) as u32
+                })
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
 impl FactTable {
     pub fn build(meta: &IndexMeta, aliases: &Aliases) -> FactTable {
         let facts = &meta.facts;
-        let mut analyzer = text::analyzer();
-        let mut ids: HashMap<String, u32> = HashMap::new();
-        let mut vocab: Vec<String> = Vec::new();
-        let mut intern = |s: String, vocab: &mut Vec<String>| -> u32 {
-            *ids.entry(s).or_insert_with_key(|k| {
-                vocab.push(k.clone());
-                (vocab.len() - 1) as u32
-            })
-        };
+        let mut vocab = Vocab::default();
         // A title's stems, analysed once per document that has facts.
         let mut titles: HashMap<usize, (Vec<u32>, Vec<EntityId>)> = HashMap::new();
         // Facts of one sentence share its analysis.
@@ -88,49 +122,18 @@ impl FactTable {
             let (sent_ids, named, sentence_kinds) = match &last {
                 Some((s, ids, named, k)) if s == sentence => (ids.clone(), named.clone(), *k),
                 _ => {
-                    let toks = text::terms(&mut analyzer, sentence);
-                    let named: Vec<EntityId> = aliases
-                        .find(sentence, &toks, false)
-                        .into_iter()
-                        .map(|m| m.entity)
-                        .collect();
-                    let mut v: Vec<u32> = toks
-                        .into_iter()
-                        .map(|t| intern(t.term, &mut vocab))
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
+                    let (v, named) = vocab.stems_and_names(aliases, sentence);
                     let k = kinds_of(sentence);
                     last = Some((sentence.clone(), v.clone(), named.clone(), k));
                     (v, named, k)
                 }
             };
-            let event_ids = event.map_or_else(Vec::new, |e| {
-                let mut v: Vec<u32> = text::terms(&mut analyzer, e)
-                    .into_iter()
-                    .map(|t| intern(t.term, &mut vocab))
-                    .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            });
+            let event_ids = event.map_or_else(Vec::new, |e| vocab.stems(e));
             let (title, title_named) = titles
                 .entry(sf.doc)
                 .or_insert_with(|| {
                     let title = meta.documents.get(sf.doc).map_or("", |d| d.title.as_str());
-                    let toks = text::terms(&mut analyzer, title);
-                    let named: Vec<EntityId> = aliases
-                        .find(title, &toks, false)
-                        .into_iter()
-                        .map(|m| m.entity)
-                        .collect();
-                    let mut v: Vec<u32> = toks
-                        .into_iter()
-                        .map(|t| intern(t.term, &mut vocab))
-                        .collect();
-                    v.sort_unstable();
-                    v.dedup();
-                    (v, named)
+                    vocab.stems_and_names(aliases, title)
                 })
                 .clone();
             terms.push(FactTerms {
@@ -145,9 +148,9 @@ impl FactTable {
             });
         }
         claim_other_events(facts, &mut terms);
-        let shapes = vocab.iter().map(|s| StemShape::of(s)).collect();
+        let shapes = vocab.stems.iter().map(|s| StemShape::of(s)).collect();
         FactTable {
-            vocab,
+            vocab: vocab.stems,
             terms,
             shapes,
         }
