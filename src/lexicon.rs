@@ -188,9 +188,13 @@ pub fn lexicon() -> &'static Lexicon {
     &LEXICON
 }
 
-/// Joins regular-expression fragments into one alternation.
+/// Joins regular-expression fragments into one alternation, the longer first: a regex
+/// takes the first alternative that matches at a place, so "trade" would hide "traded" (and
+/// a caller that drops matches ending inside a word would then find nothing there).
 pub fn alternation(fragments: &[String]) -> String {
-    fragments.join("|")
+    let mut sorted: Vec<&str> = fragments.iter().map(String::as_str).collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    sorted.join("|")
 }
 
 /// A case-insensitive regular expression matching any of `fragments` as whole words.
@@ -208,6 +212,12 @@ pub fn contains_cue(lower: &str, cues: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alternation_tries_longer_fragments_first() {
+        let re = regex::Regex::new(&alternation(&["trade".into(), "traded".into()])).expect("re");
+        assert_eq!(re.find("they traded").map(|m| m.as_str()), Some("traded"));
+    }
 
     impl Lexicon {
         /// Every regular-expression list, for checks over all of them.

@@ -20,13 +20,10 @@ impl Cue {
             re: Regex::new(&format!(r"(?i)(?:{words})")).expect("cue regex"),
         }
     }
-    /// A cue from a list of the lexicon's pattern fragments. The longer are tried first, so
-    /// that "trade" does not hide "traded" (a match that ends inside a word is dropped, and
-    /// the regex would not try the other alternatives at that place).
+    /// A cue from a list of the lexicon's pattern fragments ([`alternation`] tries the
+    /// longer first, so "trade" does not hide "traded").
     fn from_list(fragments: &[String]) -> Self {
-        let mut sorted = fragments.to_vec();
-        sorted.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        Cue::new(&alternation(&sorted))
+        Cue::new(&alternation(fragments))
     }
     /// Whole-word matches in `s`, as byte ranges.
     pub(super) fn spans(&self, s: &str) -> Vec<(usize, usize)> {
